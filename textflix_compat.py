@@ -1,0 +1,171 @@
+"""Make AllenNLP 2.10.1 import and run on Python 3.11 with current torch and transformers.
+
+Loaded before anything else by ``textflix_compat.pth`` (installed next to it in
+site-packages), so the plain ``allennlp`` command works. It must stay cheap: it imports
+nothing heavy itself and only installs import hooks that act when AllenNLP's own modules
+load. Each fix is for one measured breakage (``shared/brief/environment.md``):
+
+1. ``allennlp.data.image_loader`` and ``allennlp.modules.vision`` import torchvision at module
+   level. torchvision is absent on purpose (PyPI's wheels break beside the CPU torch) and
+   vision models are unused, so those modules get a stand-in ``torchvision`` while they load;
+   using one of them raises an error that says why.
+2. ``transformers.AdamW`` is gone; ``allennlp.training.optimizers`` subclasses it at import.
+   We provide it as a thin subclass of ``torch.optim.AdamW`` just before that module runs
+   (setting it earlier is lost: transformers replaces its module object lazily).
+3. ``pkg_resources`` for py-rouge: solved by the ``setuptools<81`` pin, not here.
+4. ``cached_transformers.get_tokenizer`` passes ``add_special_tokens=`` to
+   ``AutoTokenizer.from_pretrained``, which current transformers rejects: the keyword is dropped.
+
+Set ``TEXTFLIX_NO_COMPAT=1`` to switch all of this off.
+"""
+import importlib.abc
+import importlib.machinery
+import os
+import sys
+import types
+
+_PATCHED_MODULES = {
+    "allennlp.data.image_loader",
+    "allennlp.modules.vision",
+    "allennlp.training.optimizers",
+    "allennlp.common.cached_transformers",
+}
+
+
+class _MissingTorchvision(types.ModuleType):
+    """Stands in for torchvision while AllenNLP's vision modules import; any use explains itself."""
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _MissingTorchvision(f"{self.__name__}.{name}")
+
+    def __call__(self, *args, **kwargs):
+        raise ImportError(
+            f"{self.__name__} was called, but torchvision is not installed: textflix does not use "
+            "AllenNLP's vision models (torchvision's PyPI wheels break beside the CPU torch)."
+        )
+
+
+def _with_stand_in_torchvision(exec_module):
+    def run(module):
+        try:
+            import torchvision  # noqa: F401  (a real one, if a user installed it, wins)
+
+            return exec_module(module)
+        except ImportError:
+            pass
+        stand_ins = {name: _MissingTorchvision(name) for name in ("torchvision", "torchvision.ops", "torchvision.ops.boxes")}
+        saved = {name: sys.modules.get(name) for name in stand_ins}
+        sys.modules.update(stand_ins)
+        try:
+            return exec_module(module)
+        finally:
+            for name, previous in saved.items():
+                if previous is None:
+                    sys.modules.pop(name, None)
+                else:
+                    sys.modules[name] = previous
+
+    return run
+
+
+def _provide_transformers_adamw(exec_module):
+    def run(module):
+        import torch
+        import transformers
+
+        if "AdamW" not in vars(transformers) and not _has_attr(transformers, "AdamW"):
+
+            class AdamW(torch.optim.AdamW):
+                """Stand-in for the removed ``transformers.AdamW`` (same arguments as torch's,
+                plus the old ``correct_bias`` flag, which torch's AdamW always applies)."""
+
+                def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-6, weight_decay=0.0,
+                             correct_bias=True, **kwargs):
+                    super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, **kwargs)
+
+            transformers.AdamW = AdamW
+        return exec_module(module)
+
+    return run
+
+
+def _has_attr(module, name):
+    try:
+        getattr(module, name)
+        return True
+    except (AttributeError, ImportError, RuntimeError):
+        return False
+
+
+def _drop_add_special_tokens(exec_module):
+    def run(module):
+        exec_module(module)
+        original = module.get_tokenizer
+
+        def get_tokenizer(model_name, **kwargs):
+            kwargs.pop("add_special_tokens", None)
+            return original(model_name, **kwargs)
+
+        get_tokenizer.__doc__ = original.__doc__
+        module.get_tokenizer = get_tokenizer
+
+    return run
+
+
+_WRAPPERS = {
+    "allennlp.data.image_loader": _with_stand_in_torchvision,
+    "allennlp.modules.vision": _with_stand_in_torchvision,
+    "allennlp.training.optimizers": _provide_transformers_adamw,
+    "allennlp.common.cached_transformers": _drop_add_special_tokens,
+}
+
+
+class _PatchingFinder(importlib.abc.MetaPathFinder):
+    """Finds the AllenNLP modules we patch with the normal machinery, then wraps their loading."""
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname not in _WRAPPERS:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        loader = spec.loader
+        if loader is None or getattr(loader, "_textflix_patched", False):
+            return spec
+        wrap = _WRAPPERS[fullname]
+
+        class _Loader(importlib.abc.Loader):
+            _textflix_patched = True
+
+            def create_module(self, spec):
+                return loader.create_module(spec)
+
+            def exec_module(self, module):
+                return wrap(loader.exec_module)(module)
+
+        spec.loader = _Loader()
+        return spec
+
+
+def install() -> None:
+    """Install the import hooks (idempotent). Patches modules only if they are not loaded yet."""
+    if os.environ.get("TEXTFLIX_NO_COMPAT"):
+        return
+    if any(isinstance(finder, _PatchingFinder) for finder in sys.meta_path):
+        return
+    already = _PATCHED_MODULES & set(sys.modules)
+    if already:
+        import warnings
+
+        warnings.warn(f"textflix compat loaded after {sorted(already)}; those modules stay unpatched")
+    sys.meta_path.insert(0, _PatchingFinder())
+
+
+install()

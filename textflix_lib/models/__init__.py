@@ -1,0 +1,1 @@
+from textflix_lib.models.nbsvm import NbsvmClassifier  # noqa: F401

@@ -1,0 +1,1 @@
+from textflix_lib.predictors.sentiment import SentimentPredictor  # noqa: F401

@@ -1,0 +1,1 @@
+from textflix_lib.tokenizers.sentiment_ngrams import SentimentNgramTokenizer  # noqa: F401
