@@ -22,7 +22,7 @@ class NbsvmClassifier(Model):
     (use the `sentiment_ngrams` tokenizer). It is fitted in closed form by the `one_pass`
     trainer, which hands it every training batch once; there are no gradient steps. All that is
     learned (one weight per n-gram, an intercept and a probability calibration) lives in
-    buffers, so `best.th` and `model.tar.gz` hold it like any other model.
+    frozen parameters, so `best.th` and `model.tar.gz` hold it like any other model.
 
     # Parameters
 
@@ -70,10 +70,13 @@ class NbsvmClassifier(Model):
         # n-grams outside the vocabulary carry no evidence: their column stays zero
         self._oov_index = vocab.get_token_index(vocab._oov_token, namespace)
         self._estimator = NBSVM(alpha=alpha, beta=beta, C=C, classifier=classifier, seed=seed)
-        self.register_buffer("weights", torch.zeros(vocab.get_vocab_size(namespace)))
-        self.register_buffer("intercept", torch.zeros(()))
+        # Frozen parameters rather than buffers: AllenNLP's predictors find the model's device
+        # from its first parameter.
+        frozen = lambda t: torch.nn.Parameter(t, requires_grad=False)  # noqa: E731
+        self.weights = frozen(torch.zeros(vocab.get_vocab_size(namespace)))
+        self.intercept = frozen(torch.zeros(()))
         # p(positive) = sigmoid(slope * margin + offset)
-        self.register_buffer("calibration", torch.tensor([1.0, 0.0]))
+        self.calibration = frozen(torch.tensor([1.0, 0.0]))
         self._accuracy = CategoricalAccuracy()
 
     # -- fitting (called by the one_pass trainer) --------------------------------------------

@@ -1,0 +1,59 @@
+"""Shared fixtures: a few dozen real reviews and small models trained on them.
+
+Everything is built here from the embedded data; nothing is downloaded.
+"""
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from textflix_lib.data.imdb import balanced_sample, embedded_split
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIGS = REPO / "configs"
+
+
+@pytest.fixture(scope="session")
+def split():
+    return embedded_split()
+
+
+@pytest.fixture(scope="session")
+def few_reviews(split):
+    """40 real test-split reviews, 20 per class (hash order, so fixed)."""
+    return balanced_sample(split.test, 40, seed=0)
+
+
+@pytest.fixture(scope="session")
+def reviews_jsonl(tmp_path_factory, few_reviews):
+    """The 40 reviews as predictor input lines ({"text", "label", "review_id"})."""
+    path = tmp_path_factory.mktemp("inputs") / "reviews.jsonl"
+    with open(path, "w", encoding="utf-8") as handle:
+        for review in few_reviews:
+            handle.write(json.dumps({"text": review.text, "label": review.label,
+                                     "review_id": review.metadata["review_id"]}) + "\n")
+    return path
+
+
+def train_config(config: str, serialization_dir, overrides: dict):
+    """Train ``configs/<config>`` in this process (one AllenNLP import for the whole session)."""
+    from allennlp.commands.train import train_model_from_file
+
+    train_model_from_file(
+        str(CONFIGS / config), str(serialization_dir), overrides=json.dumps(overrides), force=True
+    )
+    return Path(serialization_dir) / "model.tar.gz"
+
+
+@pytest.fixture(scope="session")
+def nbsvm_archive(tmp_path_factory):
+    """NB-SVM trained on 300 embedded reviews (a few seconds)."""
+    import textflix_lib  # noqa: F401  registers the components
+
+    directory = tmp_path_factory.mktemp("nbsvm")
+    return train_config(
+        "nbsvm.jsonnet",
+        directory / "run",
+        {"dataset_reader.train_size": 300},
+    )
