@@ -1,0 +1,75 @@
+import json
+
+import pytest
+from allennlp.common import Params
+from allennlp.common.checks import ConfigurationError
+from allennlp.data import DatasetReader
+
+from textflix_lib.dataset_readers.imdb import ImdbReader
+from textflix_lib.data.errors import DataFormatError
+
+
+def texts(instances):
+    return [inst["metadata"]["text"] for inst in instances]
+
+
+def test_registered_and_configurable_from_params():
+    reader = DatasetReader.from_params(Params({"type": "imdb", "train_size": 20, "seed": 1,
+                                               "tokenizer": {"type": "sentiment_ngrams"}}))
+    assert isinstance(reader, ImdbReader) and reader.train_size == 20
+
+
+def test_embedded_split_instances(split):
+    reader = ImdbReader(train_size=50, seed=0)
+    instances = list(reader.read("train"))
+    assert len(instances) == 50
+    labels = [inst["label"].label for inst in instances]
+    assert labels.count("pos") == 25 and labels.count("neg") == 25
+    assert set(texts(instances)) <= {r.text for r in split.train}
+    # validation and test are never sampled
+    assert len(list(ImdbReader(train_size=50).read("validation"))) == 1000
+
+
+def test_sampling_is_deterministic_and_nested():
+    small = texts(ImdbReader(train_size=20, seed=5).read("train"))
+    large = texts(ImdbReader(train_size=60, seed=5).read("train"))
+    again = texts(ImdbReader(train_size=20, seed=5).read("train"))
+    assert small == again and set(small) <= set(large)
+
+
+def test_text_to_instance_without_label_or_metadata():
+    reader = ImdbReader(include_metadata=False, max_tokens=3)
+    instance = reader.text_to_instance("one two three four five")
+    assert set(instance.fields) == {"tokens"}
+    assert [t.text for t in instance["tokens"].tokens] == ["one", "two", "three"]
+
+
+def test_empty_text_gets_a_placeholder_token():
+    instance = ImdbReader().text_to_instance("")
+    assert len(instance["tokens"].tokens) == 1
+
+
+def test_user_jsonl_with_sampling_and_metadata(tmp_path, few_reviews):
+    path = tmp_path / "mine.jsonl"
+    path.write_text("".join(json.dumps({"text": r.text, "label": r.label, "movie_id": f"tt{i % 3}"}) + "\n"
+                            for i, r in enumerate(few_reviews)), encoding="utf-8")
+    instances = list(ImdbReader(train_size=10, seed=0).read(str(path)))
+    assert len(instances) == 10
+    assert all(inst["metadata"]["movie_id"].startswith("tt") for inst in instances)
+
+
+def test_bad_user_file_error_reaches_the_user(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("text,label\nfine,pos\nbad,unknown\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match=r"bad\.csv, line 3: unknown label"):
+        list(ImdbReader().read(str(path)))
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"train_size": 1}, "train_size must be at least 2"),
+    ({"test_percent": 0}, "test_percent"),
+    ({"max_tokens": 0}, "max_tokens"),
+])
+def test_bad_settings_are_configuration_errors(kwargs, message):
+    with pytest.raises(ConfigurationError, match=message):
+        ImdbReader(**kwargs)
