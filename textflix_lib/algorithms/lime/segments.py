@@ -1,0 +1,156 @@
+"""The interpretable representation of a text: its sentences or words, with character offsets.
+
+A `Segmentation` cuts a text into units (sentences or words) and maps each unit to a feature
+of LIME's binary representation. Sentences are features one by one; words are either one
+feature per occurrence or, as a bag of words (`bow=True`, the `lime` package's default), one
+feature per distinct lower-cased word, so that removing the feature removes every occurrence.
+
+`compose(keep)` rebuilds the text with the features whose `keep` entry is false removed
+(`mode="drop"`) or replaced by a mask string (`mode="mask"`). The text between units (white
+space between sentences, punctuation between words) is kept. No AllenNLP here.
+"""
+import functools
+import re
+from dataclasses import dataclass
+from typing import List, Sequence, Tuple
+
+import numpy as np
+
+UNITS = ("sentence", "word")
+MODES = ("drop", "mask")
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_PARAGRAPH = re.compile(r"[^\n]+")
+_HAS_WORD = re.compile(r"[^\W_]")
+_SPACES = re.compile(r"[ \t]{2,}")
+_SPACE_AT_LINE_ENDS = re.compile(r" *\n *")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One unit of a text: ``text == source[start:end]``; ``feature`` is its column in LIME's
+    binary representation."""
+
+    start: int
+    end: int
+    text: str
+    feature: int
+
+
+@functools.lru_cache(maxsize=1)
+def _sentencizer():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def sentence_spans(text: str) -> List[Tuple[int, int]]:
+    """Character spans of the sentences of ``text``, in order, without surrounding white space.
+
+    Paragraph breaks ("\\n", which cleaned IMDB reviews keep from ``<br />``) always end a
+    sentence; inside a paragraph spaCy's rule-based sentencizer decides (offline, no model).
+    A fragment without any letter or digit ("...", ")") joins the sentence before it.
+    """
+    spans: List[Tuple[int, int]] = []
+    nlp = _sentencizer()
+    for paragraph in _PARAGRAPH.finditer(text):
+        offset = paragraph.start()
+        for sent in nlp(paragraph.group()).sents:
+            start, end = offset + sent.start_char, offset + sent.end_char
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start == end:
+                continue
+            if spans and not _HAS_WORD.search(text[start:end]):
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+    # a leading fragment without words joins the next sentence
+    if len(spans) > 1 and not _HAS_WORD.search(text[spans[0][0]:spans[0][1]]):
+        spans[:2] = [(spans[0][0], spans[1][1])]
+    return spans
+
+
+def word_spans(text: str) -> List[Tuple[int, int]]:
+    """Character spans of the words (letters/digits, inner apostrophes kept: "don't")."""
+    return [m.span() for m in WORD.finditer(text)]
+
+
+class Segmentation:
+    """
+    A text cut into units, and the binary representation LIME perturbs.
+
+    # Parameters
+
+    text : `str`
+    unit : `str`, optional (default = `"sentence"`)
+        `"sentence"` or `"word"`.
+    bow : `bool`, optional (default = `True`)
+        Words only: one feature per distinct lower-cased word (all occurrences removed
+        together) rather than one per occurrence.
+    mode : `str`, optional (default = `"drop"`)
+        `"drop"` removes a unit; `"mask"` replaces it with `mask_string`.
+    mask_string : `str`, optional (default = `"UNKWORDZ"`)
+        The `lime` package's mask; for sequence models a tokenizer's `[MASK]` is an option.
+    """
+
+    def __init__(self, text: str, unit: str = "sentence", bow: bool = True, mode: str = "drop",
+                 mask_string: str = "UNKWORDZ") -> None:
+        if unit not in UNITS:
+            raise ValueError(f"unit must be one of {UNITS}, got {unit!r}")
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        self.text = text
+        self.unit = unit
+        self.mode = mode
+        self.mask_string = mask_string
+        spans = sentence_spans(text) if unit == "sentence" else word_spans(text)
+        names: List[str] = []
+        index = {}
+        segments = []
+        for start, end in spans:
+            piece = text[start:end]
+            key = piece.lower() if (unit == "word" and bow) else len(names)
+            if key not in index:
+                index[key] = len(names)
+                names.append(piece.lower() if unit == "word" and bow else piece)
+            segments.append(Segment(start, end, piece, index[key]))
+        self.segments: List[Segment] = segments
+        self.feature_names: List[str] = names
+        self._segment_features = np.array([s.feature for s in segments], dtype=int)
+
+    @property
+    def num_features(self) -> int:
+        return len(self.feature_names)
+
+    def compose(self, keep: Sequence[bool]) -> str:
+        """The text with the features where ``keep`` is false removed (or masked)."""
+        keep = np.asarray(keep, dtype=bool)
+        if keep.shape != (self.num_features,):
+            raise ValueError(f"expected {self.num_features} keep flags, got shape {keep.shape}")
+        if keep.all():
+            return self.text
+        pieces = []
+        position = 0
+        kept_segments = keep[self._segment_features]
+        for segment, kept in zip(self.segments, kept_segments):
+            pieces.append(self.text[position:segment.start])
+            if kept:
+                pieces.append(segment.text)
+            elif self.mode == "mask":
+                pieces.append(self.mask_string)
+            position = segment.end
+        pieces.append(self.text[position:])
+        result = "".join(pieces)
+        if self.mode == "drop":
+            result = _SPACES.sub(" ", result)
+            result = _SPACE_AT_LINE_ENDS.sub("\n", result)
+            result = _BLANK_LINES.sub("\n\n", result).strip()
+        return result
+
+    def compose_many(self, keep_rows: np.ndarray) -> List[str]:
+        return [self.compose(row) for row in keep_rows]
