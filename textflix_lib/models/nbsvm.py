@@ -95,6 +95,10 @@ class NbsvmClassifier(Model):
         logger.info("Fitting NB-SVM on %d reviews x %d n-grams", X.shape[0], X.shape[1])
         self._estimator.fit(X, y)
         self.weights.copy_(torch.from_numpy(self._estimator.coef_).to(self.weights))
+        # Padding and out-of-vocabulary columns were never observed; the SVM interpolation
+        # would still give them a small weight, so they are zeroed explicitly.
+        self.weights[0] = 0.0
+        self.weights[self._oov_index] = 0.0
         self.intercept.fill_(self._estimator.intercept_)
         self.calibration.copy_(torch.tensor(self._estimator.calibration_))
         train_accuracy = float((self._estimator.predict(X) == y).mean())
