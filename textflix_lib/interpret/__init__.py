@@ -1,0 +1,1 @@
+"""AllenNLP `allennlp.interpret` components."""

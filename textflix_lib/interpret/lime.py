@@ -1,0 +1,55 @@
+from typing import Optional
+
+import numpy
+from allennlp.common.util import JsonDict, sanitize
+from allennlp.interpret.saliency_interpreters import SaliencyInterpreter
+from allennlp.predictors import Predictor
+
+from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, TextExplainer
+from textflix_lib.algorithms.lime.explainer import DEFAULT_KERNEL_WIDTH
+from textflix_lib.predictors.sentence_lime import label_names, probability_function
+from textflix_lib.predictors.sentiment import text_of
+
+
+@SaliencyInterpreter.register("lime")
+class LimeInterpreter(SaliencyInterpreter):
+    """
+    LIME as an `allennlp.interpret` saliency interpreter, for any predictor whose model outputs
+    `probs` (e.g. `sentiment`). Saliency is given per sentence (or word), not per model token:
+    a LIME unit is what a reader sees, and a transformer's word pieces are not.
+
+    `saliency_interpret_from_json({"text": ...})` returns `{"instance_1": {"grad_input_1": [...],
+    "segments": [...], "label": ..., "fit_r2": ...}}`: `grad_input_1` holds each segment's
+    absolute weight, normalised to sum to 1 (the convention of AllenNLP's gradient
+    interpreters); `segments` the signed weights and offsets of the `sentence_lime` predictor.
+
+    # Parameters
+
+    predictor : `Predictor`
+    unit : `str`, optional (default = `"sentence"`)
+    num_samples : `int`, optional (default = `256`)
+    batch_size : `int`, optional (default = `32`)
+    kernel_width : `float`, optional (default = `0.354`)
+    num_features : `int`, optional (default = `None`)
+    seed : `int`, optional (default = `0`)
+    """
+
+    def __init__(self, predictor: Predictor, unit: str = "sentence", num_samples: int = 256,
+                 batch_size: int = 32, kernel_width: float = DEFAULT_KERNEL_WIDTH,
+                 num_features: Optional[int] = None, seed: int = 0) -> None:
+        super().__init__(predictor)
+        model, reader = predictor._model, predictor._dataset_reader
+        self.labels = label_names(model)
+        self.explainer = TextExplainer(
+            BatchScorer(probability_function(model, reader), batch_size),
+            LimeExplainer(num_samples=num_samples, kernel_width=kernel_width, num_features=num_features, seed=seed),
+            unit=unit,
+        )
+
+    def saliency_interpret_from_json(self, inputs: JsonDict) -> JsonDict:
+        explanation = self.explainer.explain(text_of(inputs))
+        output = explanation.to_json(self.labels)
+        magnitude = numpy.abs(explanation.segment_weights)
+        total = magnitude.sum()
+        output["grad_input_1"] = (magnitude / total if total > 0 else magnitude).tolist()
+        return sanitize({"instance_1": output})
