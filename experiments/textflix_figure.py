@@ -1,0 +1,144 @@
+"""Reproduce Textflix's headline figure: test accuracy against labelled training reviews.
+
+Two profiles:
+
+- `cpu`: NB-SVM, word vectors and the other cheap baselines (those configs that exist) at all
+  nine sizes x 3 seeds, and MiniLM (configs/bert.jsonnet, the packaged all-MiniLM-L6-v2) up to
+  1,000 reviews with a CPU-sized budget (3 epochs, 128+0 word pieces).
+- `gpu`: the same, plus BERT-base and BERT-large (Hugging Face names: downloaded or read from
+  the local cache) at every size, 20 epochs as in Textflix, one GPU per run.
+
+    .venv/bin/python experiments/textflix_figure.py --profile cpu
+    .venv/bin/python experiments/textflix_figure.py --profile gpu --dry-run   # check the plan
+    .venv/bin/python experiments/textflix_figure.py --profile cpu --only nbsvm,word_vectors
+
+Results go to experiments/results/textflix_<profile>/ (results.jsonl, summary.csv/.md,
+learning_curve.png/.svg; each run's AllenNLP output under runs/, not committed). Running it
+again resumes: recorded runs are skipped. `--ray-address` runs it on a Ray cluster.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from typing import Any, Dict, List
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)
+
+ALL_SIZES = [10, 50, 100, 200, 500, 1000, 2000, 5000, 10000]
+SMALL_SIZES = [size for size in ALL_SIZES if size <= 1000]
+
+
+def transformer_budget(epochs: int, head: int, tail: int, transformer: str = None) -> Dict[str, Any]:
+    """Overrides of configs/bert.jsonnet for a shorter run (its validation callback must move
+    with the number of epochs: it validates the last epoch only)."""
+    tokenizer = {"dataset_reader.tokenizer.head_tokens": head, "dataset_reader.tokenizer.tail_tokens": tail}
+    overrides: Dict[str, Any] = {
+        "trainer.num_epochs": epochs,
+        "trainer.callbacks": [{"type": "should_validate_callback", "validation_start": epochs - 1}],
+        **tokenizer,
+    }
+    if transformer:
+        for key in ("dataset_reader.tokenizer.model_name", "dataset_reader.token_indexers.tokens.model_name",
+                    "model.text_field_embedder.token_embedders.tokens.model_name",
+                    "model.seq2vec_encoder.model_name"):
+            overrides[key] = transformer
+    return overrides
+
+
+# label, config, sizes, overrides, cpus per run, gpus per run
+PROFILES: Dict[str, List[Dict[str, Any]]] = {
+    "cpu": [
+        {"label": "nbsvm", "config": "configs/nbsvm.jsonnet", "sizes": ALL_SIZES},
+        {"label": "word_vectors", "config": "configs/word_vectors.jsonnet", "sizes": ALL_SIZES},
+        {"label": "bow_logreg", "config": "configs/bow_logreg.jsonnet", "sizes": ALL_SIZES},
+        {"label": "cnn", "config": "configs/cnn.jsonnet", "sizes": ALL_SIZES},
+        {"label": "minilm", "config": "configs/bert.jsonnet", "sizes": SMALL_SIZES,
+         "overrides": transformer_budget(epochs=3, head=128, tail=0), "cpus_per_run": 2},
+    ],
+    "gpu": [
+        {"label": "nbsvm", "config": "configs/nbsvm.jsonnet", "sizes": ALL_SIZES},
+        {"label": "word_vectors", "config": "configs/word_vectors.jsonnet", "sizes": ALL_SIZES},
+        {"label": "minilm", "config": "configs/bert.jsonnet", "sizes": ALL_SIZES,
+         "overrides": transformer_budget(epochs=20, head=128, tail=382), "gpus_per_run": 1},
+        {"label": "bert_base", "config": "configs/bert.jsonnet", "sizes": ALL_SIZES, "gpus_per_run": 1,
+         "overrides": transformer_budget(epochs=20, head=128, tail=382, transformer="bert-base-uncased")},
+        {"label": "bert_large", "config": "configs/bert.jsonnet", "sizes": ALL_SIZES, "gpus_per_run": 1,
+         "overrides": {**transformer_budget(epochs=20, head=128, tail=382, transformer="bert-large-uncased"),
+                       "data_loader.batch_sampler.batch_size": 8}},
+    ],
+}
+
+
+def machine() -> Dict[str, Any]:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+            "load_average_1_5_15": [round(x, 2) for x in load] if load else None,
+            "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="cpu")
+    parser.add_argument("-s", "--serialization-dir", default=None,
+                        help="default: experiments/results/textflix_<profile>")
+    parser.add_argument("--only", default=None, help="comma-separated labels to run (default: all)")
+    parser.add_argument("--seeds", default="3", help="a count or a comma-separated list (default: 3)")
+    parser.add_argument("--max-size", type=int, default=None, help="leave out larger sizes")
+    parser.add_argument("--ray-address", default=None)
+    parser.add_argument("--num-cpus", type=int, default=None, help="CPUs a local Ray may use")
+    parser.add_argument("--dry-run", action="store_true", help="check the configs and print the plan only")
+    args = parser.parse_args()
+
+    import textflix_lib  # noqa: F401  registers the components (and imports AllenNLP)
+    from textflix_lib.commands.learning_curve import load_configs
+    from textflix_lib.learning_curves import plan, report
+    from textflix_lib.learning_curves.sweep import run_sweep
+
+    os.chdir(REPO)
+    out_dir = args.serialization_dir or os.path.join("experiments", "results", f"textflix_{args.profile}")
+    os.makedirs(out_dir, exist_ok=True)
+    seeds = plan.parse_seeds(args.seeds)
+    only = set(args.only.split(",")) if args.only else None
+    entries = [e for e in PROFILES[args.profile] if only is None or e["label"] in only]
+    groups: Dict[tuple, List[plan.RunSpec]] = {}
+    for entry in entries:
+        if not os.path.exists(entry["config"]):
+            print(f"skipping {entry['label']}: {entry['config']} does not exist yet", flush=True)
+            continue
+        overrides = json.dumps(entry.get("overrides", {}))
+        [config] = load_configs([f"{entry['label']}={entry['config']}"], overrides)
+        sizes = [s for s in entry["sizes"] if args.max_size is None or s <= args.max_size]
+        runs = plan.plan_runs([config], sizes, seeds)
+        for run in runs:
+            run.params()  # fails here on a config unfit for a learning curve
+        resources = (entry.get("cpus_per_run", 1), entry.get("gpus_per_run", 0))
+        groups.setdefault(resources, []).extend(runs)
+        print(f"{entry['label']}: {plan.describe(runs)}; cpus/gpus per run {resources}", flush=True)
+    if args.dry_run:
+        print("dry run: configs evaluated and every run's parameters built; nothing trained")
+        return
+    log = os.path.join(out_dir, "sweeps.jsonl")
+    for (cpus, gpus), runs in groups.items():
+        started, before = time.time(), machine()
+        outcome = run_sweep(runs, out_dir, ray_address=args.ray_address, cpus_per_run=cpus, gpus_per_run=gpus,
+                            num_cpus=args.num_cpus)
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({
+                "profile": args.profile, "configs": sorted({r.config.label for r in runs}),
+                "planned": outcome.planned, "finished": outcome.finished, "failed": outcome.failed,
+                "skipped": outcome.skipped, "workers": outcome.workers, "cpus_per_run": cpus,
+                "gpus_per_run": gpus, "wall_seconds": round(time.time() - started, 1),
+                "machine_before": before, "machine_after": machine(),
+            }) + "\n")
+        print(f"{sorted({r.config.label for r in runs})}: {outcome.finished} runs in "
+              f"{time.time() - started:.0f} s ({outcome.failed} failed), skipped {outcome.skipped}", flush=True)
+    written = report.write_report(out_dir, title=f"Textflix figure, {args.profile} profile (held-out test split)")
+    print(open(os.path.join(out_dir, "summary.md"), encoding="utf-8").read() if written["rows"] else "no results")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""The sweep end to end on a local Ray (one CPU): NB-SVM on a few hundred real reviews, a config
+that cannot train, an interruption mid-sweep, and the resume through `allennlp learning-curve`.
+
+To keep it quick the embedded split is made smaller through the reader (2% test, about 500
+reviews, and 100 validation reviews); the runs are otherwise what a user's sweep does."""
+import argparse
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+
+from textflix_lib.commands.learning_curve import LearningCurve, load_configs
+from textflix_lib.learning_curves import plan
+from textflix_lib.learning_curves.store import ResultStore
+from textflix_lib.learning_curves.sweep import run_sweep
+
+REPO = Path(__file__).resolve().parents[2]
+SMALL_SPLIT = json.dumps({"dataset_reader.test_percent": 2, "dataset_reader.validation_size": 100})
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    import ray
+
+    ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def cli(*arguments):
+    parser = argparse.ArgumentParser()
+    LearningCurve().add_subparser(parser.add_subparsers())
+    args = parser.parse_args(["learning-curve", *arguments])
+    return args.func(args)
+
+
+def test_interrupted_sweep_resumes_where_it_stopped(local_ray, tmp_path):
+    broken = tmp_path / "broken.jsonnet"
+    broken.write_text(f'(import "{REPO / "configs" / "nbsvm.jsonnet"}") + {{ model+: {{ type: "no_such_model" }} }}')
+    nbsvm = str(REPO / "configs" / "nbsvm.jsonnet")
+    out = tmp_path / "sweep"
+    arguments = [nbsvm, f"broken={broken}", "-s", str(out), "--sizes", "100,300", "--seeds", "2", "-o", SMALL_SPLIT]
+
+    # Interrupt the driver (as Ctrl-C would) once two runs are recorded: the worker is killed mid-run.
+    runs = plan.plan_runs(load_configs([nbsvm, f"broken={broken}"], SMALL_SPLIT), [100, 300], [0, 1])
+    assert len(runs) == 8
+
+    def interrupt(record):
+        if len(ResultStore(out / "results.jsonl").read()) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(runs, str(out), progress=False, on_record=interrupt)
+    first = ResultStore(out / "results.jsonl").read()
+    assert [(r["config"], r["size"], r["seed"], r["status"]) for r in first] == [
+        ("nbsvm", 100, 0, "ok"), ("broken", 100, 0, "failed")]  # one worker: runs in plan order
+    assert "no_such_model" in first[1]["error"]
+
+    # Resume through the subcommand: the recorded success is skipped, the failure retried.
+    result = cli(*arguments)
+    assert result["outcome"].finished == 7 and result["outcome"].skipped["recorded_ok"] == 1
+    records = ResultStore(out / "results.jsonl").read()
+    assert len(records) == 9 and len(out.joinpath("results.jsonl").read_text().splitlines()) == 9
+    resumed = records[2:]
+    assert len({r["worker"]["pid"] for r in resumed}) == 1  # one long-lived worker for all runs
+    assert [r["worker"]["run_in_worker"] for r in resumed] == list(range(1, 8))
+    ok = [r for r in records if r["status"] == "ok"]
+    assert sorted((r["size"], r["seed"]) for r in ok) == [(100, 0), (100, 1), (300, 0), (300, 1)]
+    for record in ok:
+        assert 0.6 < record["test"]["accuracy"] <= 1.0
+        assert record["best_epoch"] == 0 and record["code_version"].startswith("textflix")
+        assert record["training_seconds"] >= 0 and record["history"][0]["validation_accuracy"] > 0.5
+        run_dir = out / record["serialization_dir"]
+        for name in ("model.tar.gz", "metrics.json", "metrics_epoch_0.json", "out.log", "history.png"):
+            assert (run_dir / name).exists(), run_dir / name
+    assert all(r["status"] == "failed" and "no_such_model" in r["error"] for r in records if r["config"] == "broken")
+
+    rows = {(r["config"], r["size"]): r for r in result["rows"]}
+    assert rows[("nbsvm", 300)]["runs"] == 2 and rows[("broken", 300)]["failed"] == 2
+    accuracies = [r["test"]["accuracy"] for r in ok if r["size"] == 300]
+    assert rows[("nbsvm", 300)]["mean"] == pytest.approx(sum(accuracies) / 2)
+    ElementTree.parse(out / "learning_curve.svg")
+    assert "| nbsvm |" in (out / "summary.md").read_text()
+
+    # Nothing left to do once failures are let be: no run, no new line.
+    again = cli(*arguments, "--skip-failed")
+    assert again["outcome"].finished == 0 and again["outcome"].skipped == {
+        "recorded_ok": 4, "recorded_failed": 4, "config_changed": 0}
+    assert len(out.joinpath("results.jsonl").read_text().splitlines()) == 9

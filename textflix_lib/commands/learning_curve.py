@@ -1,0 +1,110 @@
+"""`allennlp learning-curve`: accuracy against training-set size for any set of configs.
+
+    allennlp learning-curve configs/nbsvm.jsonnet configs/word_vectors.jsonnet -s runs/curves \\
+        --sizes 10,50,100,200,500,1000,2000,5000,10000 --seeds 3
+
+trains every (config, size, seed) on Ray workers, scores each on the held-out test data and
+appends one line per run to `runs/curves/results.jsonl`; then writes `summary.csv`,
+`summary.md`, `learning_curve.png`/`.svg` and per-run `history.png`. Run it again to resume:
+recorded runs are skipped. The work is done by the plain modules of
+`textflix_lib.learning_curves`; this file only reads the configs and the command line.
+"""
+import argparse
+import logging
+import os
+from typing import Any, Dict, List
+
+from allennlp.commands.subcommand import Subcommand
+from allennlp.common import Params
+from allennlp.common.checks import ConfigurationError
+
+from textflix_lib.learning_curves import aggregate, plan, report
+from textflix_lib.learning_curves.sweep import run_sweep
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SIZES = ",".join(str(size) for size in plan.DEFAULT_SIZES)
+
+
+@Subcommand.register("learning-curve")
+class LearningCurve(Subcommand):
+    def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
+        description = ("Train and test each config at several training-set sizes and seeds, in parallel "
+                       "on Ray; record one JSON line per run; plot accuracy against size.")
+        subparser = parser.add_parser(self.name, description=description, help=description)
+        subparser.add_argument("configs", nargs="*", metavar="CONFIG",
+                               help="Jsonnet configs (LABEL=PATH names the curve; default: the file name)")
+        subparser.add_argument("-s", "--serialization-dir", required=True,
+                               help="output directory: results.jsonl, runs/, summary, figures")
+        subparser.add_argument("--sizes", default=DEFAULT_SIZES,
+                               help=f"training-set sizes, comma-separated (default: {DEFAULT_SIZES})")
+        subparser.add_argument("--seeds", default=str(plan.DEFAULT_SEEDS),
+                               help="a number of seeds (3 means 0,1,2) or a comma-separated list (default: 3)")
+        subparser.add_argument("-o", "--overrides", default="",
+                               help="a JSON structure used to override every config, as in allennlp train")
+        subparser.add_argument("--ray-address", default=None,
+                               help="address of an existing Ray cluster (default: start Ray on this machine)")
+        subparser.add_argument("--cpus-per-run", type=float, default=1.0, help="CPUs per run (default: 1)")
+        subparser.add_argument("--gpus-per-run", type=float, default=0.0, help="GPUs per run (default: 0)")
+        subparser.add_argument("--workers", type=int, default=None,
+                               help="number of worker processes (default: as many as the resources hold)")
+        subparser.add_argument("--num-cpus", type=int, default=None,
+                               help="CPUs a local Ray may use (default: all of this machine's)")
+        subparser.add_argument("--skip-failed", action="store_true",
+                               help="do not retry runs whose latest record failed")
+        subparser.add_argument("--metric", default=aggregate.DEFAULT_METRIC,
+                               help="record field to aggregate and plot (default: test.accuracy)")
+        subparser.add_argument("--report-only", action="store_true",
+                               help="train nothing: write the table and figures from results.jsonl")
+        subparser.add_argument("--no-histories", action="store_true",
+                               help="do not draw a training-history plot per run")
+        subparser.add_argument("--verbose", action="store_true",
+                               help="show the workers' AllenNLP output on this console")
+        subparser.set_defaults(func=learning_curve_from_args)
+        return subparser
+
+
+def load_configs(arguments: List[str], overrides: str = "") -> List[plan.Config]:
+    """Evaluate each config with the overrides (Jsonnet, as `allennlp train` does)."""
+    configs = []
+    for argument in arguments:
+        try:
+            label, path = plan.parse_config_argument(argument)
+        except ValueError as error:
+            raise ConfigurationError(str(error)) from None
+        if not os.path.isfile(path):
+            raise ConfigurationError(f"{path}: no such config file")
+        params = Params.from_file(path, overrides)
+        configs.append(plan.Config(label, path, params.as_dict(quiet=True), overrides))
+    return configs
+
+
+def learning_curve_from_args(args: argparse.Namespace) -> Dict[str, Any]:
+    out_dir = args.serialization_dir
+    os.makedirs(out_dir, exist_ok=True)
+    outcome = None
+    if not args.report_only:
+        if not args.configs:
+            raise ConfigurationError("give at least one CONFIG (or --report-only to redraw a sweep)")
+        try:
+            sizes, seeds = plan.parse_sizes(args.sizes), plan.parse_seeds(args.seeds)
+            runs = plan.plan_runs(load_configs(args.configs, args.overrides), sizes, seeds)
+        except ValueError as error:
+            raise ConfigurationError(str(error)) from None
+        print(plan.describe(runs), flush=True)
+        outcome = run_sweep(
+            runs, out_dir, ray_address=args.ray_address, cpus_per_run=args.cpus_per_run,
+            gpus_per_run=args.gpus_per_run, workers=args.workers, num_cpus=args.num_cpus,
+            retry_failed=not args.skip_failed, verbose=args.verbose,
+            include_package=getattr(args, "include_package", None) or [],
+        )
+        print(f"{outcome.finished} runs finished ({outcome.failed} failed) on {outcome.workers} workers; "
+              f"skipped as recorded: {outcome.skipped}", flush=True)
+        for record in outcome.records:
+            if record["status"] != "ok":
+                print(f"FAILED {record['config']} n={record['size']} seed={record['seed']}: {record['error']}")
+    written = report.write_report(out_dir, metric=args.metric, histories=not args.no_histories)
+    if written["rows"]:
+        print(aggregate.markdown_table(written["rows"], aggregate.TEXTFLIX_CURVES))
+        print(f"wrote {os.path.join(out_dir, 'learning_curve.png')} (and .svg, summary.csv, summary.md)")
+    return {"outcome": outcome, **written}
