@@ -32,14 +32,17 @@ ALL_SIZES = [10, 50, 100, 200, 500, 1000, 2000, 5000, 10000]
 SMALL_SIZES = [size for size in ALL_SIZES if size <= 1000]
 
 
-def transformer_budget(epochs: int, head: int, tail: int, transformer: str = None) -> Dict[str, Any]:
-    """Overrides of configs/bert.jsonnet for a shorter run (its validation callback must move
-    with the number of epochs: it validates the last epoch only)."""
-    tokenizer = {"dataset_reader.tokenizer.head_tokens": head, "dataset_reader.tokenizer.tail_tokens": tail}
+def transformer_budget(epochs: int, head: int, tail: int, transformer: str = None,
+                       validate_every_epoch: bool = False) -> Dict[str, Any]:
+    """Overrides of configs/bert.jsonnet: epochs, word pieces kept (head + tail) and encoder.
+    On a CPU only the last epoch is validated (its validation callback must move with the
+    number of epochs); on a GPU every epoch is, and the best one is kept."""
+    callbacks = [] if validate_every_epoch else [{"type": "should_validate_callback", "validation_start": epochs - 1}]
     overrides: Dict[str, Any] = {
         "trainer.num_epochs": epochs,
-        "trainer.callbacks": [{"type": "should_validate_callback", "validation_start": epochs - 1}],
-        **tokenizer,
+        "trainer.callbacks": callbacks,
+        "dataset_reader.tokenizer.head_tokens": head,
+        "dataset_reader.tokenizer.tail_tokens": tail,
     }
     if transformer:
         for key in ("dataset_reader.tokenizer.model_name", "dataset_reader.token_indexers.tokens.model_name",
@@ -63,11 +66,13 @@ PROFILES: Dict[str, List[Dict[str, Any]]] = {
         {"label": "nbsvm", "config": "configs/nbsvm.jsonnet", "sizes": ALL_SIZES},
         {"label": "word_vectors", "config": "configs/word_vectors.jsonnet", "sizes": ALL_SIZES},
         {"label": "minilm", "config": "configs/bert.jsonnet", "sizes": ALL_SIZES,
-         "overrides": transformer_budget(epochs=20, head=128, tail=382), "gpus_per_run": 1},
+         "overrides": transformer_budget(epochs=20, head=128, tail=382, validate_every_epoch=True), "gpus_per_run": 1},
         {"label": "bert_base", "config": "configs/bert.jsonnet", "sizes": ALL_SIZES, "gpus_per_run": 1,
-         "overrides": transformer_budget(epochs=20, head=128, tail=382, transformer="bert-base-uncased")},
+         "overrides": transformer_budget(epochs=20, head=128, tail=382, transformer="bert-base-uncased",
+                                                validate_every_epoch=True)},
         {"label": "bert_large", "config": "configs/bert.jsonnet", "sizes": ALL_SIZES, "gpus_per_run": 1,
-         "overrides": {**transformer_budget(epochs=20, head=128, tail=382, transformer="bert-large-uncased"),
+         "overrides": {**transformer_budget(epochs=20, head=128, tail=382, transformer="bert-large-uncased",
+                                                  validate_every_epoch=True),
                        "data_loader.batch_sampler.batch_size": 8}},
     ],
 }

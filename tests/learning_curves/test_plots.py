@@ -39,5 +39,5 @@ def test_history_figure_draws_training_against_validation():
     assert [line.get_label() for line in accuracy.lines] == ["validation"]
     curve = plots.learning_curve_figure([], aggregate.TEXTFLIX_CURVES)
     published = [line for line in curve.axes[0].lines if line.get_label().endswith("(published)")]
-    assert len(published) == 3 and all(line.get_linestyle() == "--" for line in published)
+    assert len(published) == 3 and all(line.get_linestyle() == "--" for line in published)  # dashed
     assert curve.axes[0].get_xscale() == "log"

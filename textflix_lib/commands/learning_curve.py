@@ -37,15 +37,18 @@ class LearningCurve(Subcommand):
         subparser.add_argument("-s", "--serialization-dir", required=True,
                                help="output directory: results.jsonl, runs/, summary, figures")
         subparser.add_argument("--sizes", default=DEFAULT_SIZES,
-                               help=f"training-set sizes, comma-separated (default: {DEFAULT_SIZES})")
+                               help="training-set sizes, comma-separated")
         subparser.add_argument("--seeds", default=str(plan.DEFAULT_SEEDS),
-                               help="a number of seeds (3 means 0,1,2) or a comma-separated list (default: 3)")
+                               help="a number of seeds (3 means 0,1,2) or a comma-separated list")
         subparser.add_argument("-o", "--overrides", default="",
                                help="a JSON structure used to override every config, as in allennlp train")
+        subparser.add_argument("--test-data-path", default="test",
+                               help="data to score every run on, for configs that name no test_data_path "
+                               "(default: the embedded held-out test split)")
         subparser.add_argument("--ray-address", default=None,
                                help="address of an existing Ray cluster (default: start Ray on this machine)")
-        subparser.add_argument("--cpus-per-run", type=float, default=1.0, help="CPUs per run (default: 1)")
-        subparser.add_argument("--gpus-per-run", type=float, default=0.0, help="GPUs per run (default: 0)")
+        subparser.add_argument("--cpus-per-run", type=float, default=1.0, help="CPUs Ray reserves for each run (its worker)")
+        subparser.add_argument("--gpus-per-run", type=float, default=0.0, help="GPUs Ray reserves for each run (its worker)")
         subparser.add_argument("--workers", type=int, default=None,
                                help="number of worker processes (default: as many as the resources hold)")
         subparser.add_argument("--num-cpus", type=int, default=None,
@@ -53,7 +56,7 @@ class LearningCurve(Subcommand):
         subparser.add_argument("--skip-failed", action="store_true",
                                help="do not retry runs whose latest record failed")
         subparser.add_argument("--metric", default=aggregate.DEFAULT_METRIC,
-                               help="record field to aggregate and plot (default: test.accuracy)")
+                               help="record field to aggregate and plot")
         subparser.add_argument("--report-only", action="store_true",
                                help="train nothing: write the table and figures from results.jsonl")
         subparser.add_argument("--no-histories", action="store_true",
@@ -64,8 +67,9 @@ class LearningCurve(Subcommand):
         return subparser
 
 
-def load_configs(arguments: List[str], overrides: str = "") -> List[plan.Config]:
-    """Evaluate each config with the overrides (Jsonnet, as `allennlp train` does)."""
+def load_configs(arguments: List[str], overrides: str = "", test_data_path: str = "test") -> List[plan.Config]:
+    """Evaluate each config with the overrides (Jsonnet, as `allennlp train` does). A config
+    without a `test_data_path` is scored on `test_data_path` (default: the embedded test split)."""
     configs = []
     for argument in arguments:
         try:
@@ -74,8 +78,10 @@ def load_configs(arguments: List[str], overrides: str = "") -> List[plan.Config]
             raise ConfigurationError(str(error)) from None
         if not os.path.isfile(path):
             raise ConfigurationError(f"{path}: no such config file")
-        params = Params.from_file(path, overrides)
-        configs.append(plan.Config(label, path, params.as_dict(quiet=True), overrides))
+        params = Params.from_file(path, overrides).as_dict(quiet=True)
+        if not params.get("test_data_path") and test_data_path:
+            params["test_data_path"] = test_data_path
+        configs.append(plan.Config(label, path, params, overrides))
     return configs
 
 
@@ -88,7 +94,8 @@ def learning_curve_from_args(args: argparse.Namespace) -> Dict[str, Any]:
             raise ConfigurationError("give at least one CONFIG (or --report-only to redraw a sweep)")
         try:
             sizes, seeds = plan.parse_sizes(args.sizes), plan.parse_seeds(args.seeds)
-            runs = plan.plan_runs(load_configs(args.configs, args.overrides), sizes, seeds)
+            configs = load_configs(args.configs, args.overrides, args.test_data_path)
+            runs = plan.plan_runs(configs, sizes, seeds)
         except ValueError as error:
             raise ConfigurationError(str(error)) from None
         print(plan.describe(runs), flush=True)

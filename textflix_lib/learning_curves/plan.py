@@ -73,8 +73,8 @@ def run_params(params: Dict[str, Any], size: int, seed: int) -> Dict[str, Any]:
         raise ValueError("a learning-curve config needs a 'dataset_reader' object (the 'imdb' reader)")
     if not params.get("test_data_path"):
         raise ValueError(
-            "a learning-curve config needs a 'test_data_path' (e.g. \"test\", the embedded held-out "
-            "split): every run is scored on it"
+            "a learning-curve run needs a 'test_data_path' (in the config, or --test-data-path; "
+            "\"test\" is the embedded held-out split): every run is scored on it"
         )
     result = copy.deepcopy(params)
     result["dataset_reader"]["train_size"] = size

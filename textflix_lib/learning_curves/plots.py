@@ -12,7 +12,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 _COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
-_REFERENCE_COLOURS = ["#555555", "#999999", "#000000"]
+# dashed in three patterns, so the published curves stay apart in grey
+_REFERENCE_STYLES = [("#444444", (0, (5, 3))), ("#888888", (0, (2, 2))), ("#000000", (0, (8, 3, 2, 3)))]
 
 
 def save(figure: Figure, stem: str, formats: Sequence[str] = ("png", "svg")) -> List[str]:
@@ -67,8 +68,9 @@ def learning_curve_figure(
                     alpha=0.5, linewidth=1)
     for index, (name, curve) in enumerate((references or {}).items()):
         sizes = sorted(curve)
-        axes.plot(sizes, [curve[s] for s in sizes], "--", color=_REFERENCE_COLOURS[index % 3],
-                  linewidth=1.2, label=f"{name} (published)")
+        colour, dashes = _REFERENCE_STYLES[index % len(_REFERENCE_STYLES)]
+        axes.plot(sizes, [curve[s] for s in sizes], color=colour, linestyle=dashes, linewidth=1.3,
+                  label=f"{name} (published)")
     axes.set_xscale("log")
     axes.set_xlabel("labelled training reviews (class-balanced; log scale)")
     axes.set_ylabel(metric_label)
