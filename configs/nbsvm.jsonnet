@@ -26,11 +26,12 @@ local seed = 0;
   validation_data_path: "validation",
   test_data_path: "test",
   evaluate_on_test: false,
+  // C and beta chosen on the validation split (experiments/nbsvm_tuning.py, README "NB-SVM")
   model: {
     type: "nbsvm",
     alpha: 1.0,
     beta: 0.25,
-    C: 1.0,
+    C: 0.1,
     classifier: "svm",
     seed: seed,
   },
