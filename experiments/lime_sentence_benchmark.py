@@ -57,6 +57,8 @@ def main() -> None:
     parser.add_argument("--min-sentences", type=int, default=0)
     parser.add_argument("--max-sentences", type=int, default=10 ** 6)
     parser.add_argument("--skip-lime", action="store_true")
+    parser.add_argument("--lime-from", default=None,
+                        help="a previous result JSON: reuse its `lime` rows (same archive and reviews) instead of rerunning lime")
     args = parser.parse_args()
 
     from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, Segmentation, TextExplainer
@@ -84,6 +86,10 @@ def main() -> None:
         for line in partial.read_text().splitlines():
             row = json.loads(line)
             done[row["review_id"]] = row
+    reused = {}
+    if args.lime_from:
+        for old in json.loads(Path(args.lime_from).read_text())["reviews"]:
+            reused[old["review_id"]] = {k: v for k, v in old.items() if k.startswith("lime")}
     load_before = uptime()
     rng = np.random.default_rng(12345)
     for number, review in enumerate(reviews):
@@ -105,7 +111,11 @@ def main() -> None:
         randoms = [deletion_scores(seg, list(rng.permutation(seg.num_features)), exp.label, scores)
                    for _ in range(args.random_rankings)]
         row["random"] = {key: float(np.mean([r[key] for r in randoms])) for key in randoms[0]}
-        if not args.skip_lime and seg.num_features > 0:
+        if review_id in reused and reused[review_id]:
+            row.update(reused[review_id])
+            row["lime_reused_from"] = args.lime_from
+            row["top_agrees"] = row["lime_top"] == row["ours_top"]
+        elif not args.skip_lime and seg.num_features > 0:
             from lime.lime_text import LimeTextExplainer
 
             calls = {"texts": 0}
@@ -157,7 +167,7 @@ def main() -> None:
         summary["top_sentence_agreement"] = float(np.mean([r["top_agrees"] for r in compared]))
         summary["calls_ratio_lime_over_ours"] = float(sum(r["lime_calls"] for r in compared) / sum(r["ours_calls"] for r in compared))
         summary["time_ratio_lime_over_ours"] = float(sum(r["lime_seconds"] for r in compared) / sum(r["ours_seconds"] for r in compared))
-        correlations = [r["weight_correlation"] for r in compared if r["weight_correlation"] is not None]
+        correlations = [r["weight_correlation"] for r in compared if r.get("weight_correlation") is not None]
         summary["mean_weight_correlation"] = float(np.mean(correlations)) if correlations else None
     result = {
         "archive": args.archive, "args": vars(args), "summary": summary, "reviews": rows,

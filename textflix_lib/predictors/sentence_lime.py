@@ -2,10 +2,12 @@ import json
 from typing import Callable, List, Optional
 
 import numpy
+import torch
 from allennlp.common.checks import ConfigurationError
 from allennlp.common.util import JsonDict, sanitize
-from allennlp.data import DatasetReader, Instance
+from allennlp.data import Batch, DatasetReader, Instance
 from allennlp.models import Model
+from allennlp.nn import util as nn_util
 from allennlp.predictors import Predictor
 
 from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, TextExplainer, TextExplanation
@@ -23,7 +25,8 @@ def label_names(model: Model) -> List[str]:
 def probability_function(model: Model, reader: DatasetReader) -> Callable[[List[str]], numpy.ndarray]:
     """``texts -> (len(texts), labels) probabilities`` for any classifier whose output has
     `probs`: the archive's own reader tokenizes (n-grams, word pieces, ...), the model scores
-    the whole list as one batch (`BatchScorer` decides the batches)."""
+    the whole list as one batch (`BatchScorer` decides the batches). Unlike
+    `forward_on_instances` it skips `make_output_human_readable`, which LIME does not need."""
 
     def predict_texts(texts: List[str]) -> numpy.ndarray:
         instances: List[Instance] = []
@@ -31,8 +34,12 @@ def probability_function(model: Model, reader: DatasetReader) -> Callable[[List[
             instance = reader.text_to_instance(text)
             reader.apply_token_indexers(instance)
             instances.append(instance)
-        outputs = model.forward_on_instances(instances)
-        return numpy.stack([numpy.asarray(o["probs"], dtype=float) for o in outputs])
+        batch = Batch(instances)
+        batch.index_instances(model.vocab)
+        inputs = nn_util.move_to_device(batch.as_tensor_dict(), model._get_prediction_device())
+        with torch.no_grad():
+            probs = model(**inputs)["probs"]
+        return probs.detach().cpu().numpy().astype(float)
 
     return predict_texts
 

@@ -5,7 +5,8 @@ a batch of binary rows (1 = the feature is present) with the model's class proba
 
 - **sampling** as in the paper and the `lime` package: the original row, then rows that
   remove a uniformly drawn number (1..d) of uniformly drawn features, from a seeded
-  ``numpy.random.Generator`` (no global random state).
+  ``numpy.random.Generator`` (no global random state); the removal counts are stratified
+  (every count equally often), which keeps each row's distribution and lowers the noise.
 - **deduplication**: a row drawn several times is scored once and weighted by its count, which
   is the same least-squares problem with fewer model calls.
 - **exact enumeration**: when all 2^d rows fit in the sample budget, every row is scored once,
@@ -142,7 +143,11 @@ class LimeExplainer:
         rng = rng if rng is not None else np.random.default_rng(self.seed)
         n = self.num_samples - 1
         rows = np.ones((n, d), dtype=bool)
-        removed_counts = rng.integers(1, d + 1, size=n)
+        # LIME draws each row's number of removals uniformly in 1..d; we deal the counts out of
+        # a shuffled deck holding every count equally often, so that each row is still drawn as
+        # LIME draws it but every count is represented (stratified: less sampling noise)
+        deck = np.tile(np.arange(1, d + 1), -(-n // d))
+        removed_counts = rng.permutation(deck)[:n]
         for row, count in zip(rows, removed_counts):
             row[rng.choice(d, size=count, replace=False)] = False
         unique, counts = np.unique(rows, axis=0, return_counts=True)
@@ -231,7 +236,8 @@ class LimeExplainer:
         root = np.sqrt(w)[:, None]
         Xw = (X - w @ X / total) * root
         yw = (y - w @ y / total) * root[:, 0]
-        _, _, coefs = lars_path(Xw, yw, method="lasso", verbose=False)
+        # the path only needs to reach k features (a lasso step may also drop one)
+        _, _, coefs = lars_path(Xw, yw, method="lasso", max_iter=3 * k + 10, verbose=False)
         chosen = np.array([], dtype=int)
         # the last point of the path with at most k non-zero weights
         for i in range(coefs.shape[1] - 1, -1, -1):

@@ -122,6 +122,15 @@ class Segmentation:
         self.segments: List[Segment] = segments
         self.feature_names: List[str] = names
         self._segment_features = np.array([s.feature for s in segments], dtype=int)
+        # the text as [gap, unit, gap, unit, ..., gap]: composing is one join
+        parts: List[str] = []
+        position = 0
+        for segment in segments:
+            parts += [text[position:segment.start], segment.text]
+            position = segment.end
+        parts.append(text[position:])
+        self._parts = np.array(parts, dtype=object)
+        self._replacement = mask_string if mode == "mask" else ""
 
     @property
     def num_features(self) -> int:
@@ -134,18 +143,10 @@ class Segmentation:
             raise ValueError(f"expected {self.num_features} keep flags, got shape {keep.shape}")
         if keep.all():
             return self.text
-        pieces = []
-        position = 0
-        kept_segments = keep[self._segment_features]
-        for segment, kept in zip(self.segments, kept_segments):
-            pieces.append(self.text[position:segment.start])
-            if kept:
-                pieces.append(segment.text)
-            elif self.mode == "mask":
-                pieces.append(self.mask_string)
-            position = segment.end
-        pieces.append(self.text[position:])
-        result = "".join(pieces)
+        parts = self._parts.copy()
+        removed = ~keep[self._segment_features]
+        parts[1::2][removed] = self._replacement
+        result = "".join(parts)
         if self.mode == "drop":
             result = _SPACES.sub(" ", result)
             result = _SPACE_AT_LINE_ENDS.sub("\n", result)
