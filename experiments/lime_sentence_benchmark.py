@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=50)
     parser.add_argument("--sample-seed", type=int, default=0)
     parser.add_argument("--num-samples", type=int, default=256)
+    parser.add_argument("--samples-per-feature", type=int, default=0)
     parser.add_argument("--lime-samples", type=int, default=5000)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--random-rankings", type=int, default=5)
@@ -78,7 +79,8 @@ def main() -> None:
         if len(reviews) == args.n:
             break
 
-    ours = TextExplainer(BatchScorer(predict_texts, args.batch_size), LimeExplainer(num_samples=args.num_samples))
+    ours = TextExplainer(BatchScorer(predict_texts, args.batch_size), LimeExplainer(num_samples=args.num_samples,
+                                                                                samples_per_feature=args.samples_per_feature))
     judge = BatchScorer(predict_texts, args.batch_size)  # scores deletions; not counted as explaining
     partial = Path(args.output + ".partial.jsonl")
     done = {}

@@ -28,6 +28,7 @@ import numpy as np
 FEATURE_SELECTIONS = ("auto", "lasso", "forward", "highest_weights", "none")
 DEFAULT_KERNEL_WIDTH = 0.25 * math.sqrt(2.0)
 MAX_EXACT_FEATURES = 20
+LIME_DEFAULT_SAMPLES = 5000
 
 ScoreFunction = Callable[[np.ndarray], np.ndarray]
 
@@ -112,11 +113,20 @@ class LimeExplainer:
         L2 penalty of the surrogate (the `lime` package's default).
     seed : `int`, optional (default = `0`)
         Seed of the sampler; the same seed and input give the same explanation.
+    samples_per_feature : `int`, optional (default = `0`)
+        Raise the budget to this many samples per feature for long inputs:
+        `max(num_samples, samples_per_feature * d)`. Long reviews with a saturated probability
+        need more samples to rank their sentences well.
+    reference_samples : `int`, optional (default = `5000`)
+        Sample weights are scaled to sum to this, so that `ridge_alpha` weighs against the
+        data as in `lime` with its default 5,000 samples: we estimate the same objective from
+        fewer model calls, instead of a more heavily regularised one.
     """
 
     def __init__(self, num_samples: int = 256, kernel_width: float = DEFAULT_KERNEL_WIDTH,
                  num_features: Optional[int] = None, feature_selection: str = "auto",
-                 ridge_alpha: float = 1.0, seed: int = 0) -> None:
+                 ridge_alpha: float = 1.0, seed: int = 0, samples_per_feature: int = 0,
+                 reference_samples: int = LIME_DEFAULT_SAMPLES) -> None:
         if num_samples < 2:
             raise ValueError(f"num_samples must be at least 2, got {num_samples}")
         if kernel_width <= 0:
@@ -131,17 +141,23 @@ class LimeExplainer:
         self.feature_selection = feature_selection
         self.ridge_alpha = ridge_alpha
         self.seed = seed
+        self.reference_samples = reference_samples
+        self.samples_per_feature = samples_per_feature
 
     # -- sampling ------------------------------------------------------------------------------
+    def budget(self, d: int) -> int:
+        return max(self.num_samples, self.samples_per_feature * d)
+
     def perturbations(self, d: int, rng: Optional[np.random.Generator] = None) -> Tuple[np.ndarray, np.ndarray, bool]:
         """Distinct binary rows (the original first), each row's prior weight, and whether the
         rows are an exact enumeration."""
         if d == 0:
             return np.ones((1, 0), dtype=bool), np.ones(1), True
-        if d <= MAX_EXACT_FEATURES and 2 ** d <= self.num_samples:
-            return self._enumerate(d) + (True,)
+        budget = self.budget(d)
+        if d <= MAX_EXACT_FEATURES and 2 ** d <= budget:
+            return self._enumerate(d, budget) + (True,)
         rng = rng if rng is not None else np.random.default_rng(self.seed)
-        n = self.num_samples - 1
+        n = budget - 1
         rows = np.ones((n, d), dtype=bool)
         # LIME draws each row's number of removals uniformly in 1..d; we deal the counts out of
         # a shuffled deck holding every count equally often, so that each row is still drawn as
@@ -156,7 +172,7 @@ class LimeExplainer:
         prior = np.concatenate([[1.0], counts.astype(float)])
         return rows, prior, False
 
-    def _enumerate(self, d: int) -> Tuple[np.ndarray, np.ndarray]:
+    def _enumerate(self, d: int, budget: int) -> Tuple[np.ndarray, np.ndarray]:
         codes = np.arange(2 ** d - 1, -1, -1)  # all-ones first
         rows = ((codes[:, None] >> np.arange(d)[None, :]) & 1).astype(bool)
         removed = d - rows.sum(axis=1)
@@ -164,7 +180,7 @@ class LimeExplainer:
         # uniformly in 1..d, then one of the C(d, k) rows with k removals uniformly
         binomial = np.array([math.comb(d, int(k)) for k in removed], dtype=float)
         # (expected counts in a budget of num_samples, so ridge_alpha means the same as when sampling)
-        prior = np.where(removed == 0, 1.0, (self.num_samples - 1) / (d * binomial))
+        prior = np.where(removed == 0, 1.0, (budget - 1) / (d * binomial))
         return rows, prior
 
     # -- explanation ---------------------------------------------------------------------------
@@ -178,13 +194,14 @@ class LimeExplainer:
             raise ValueError(f"score must return one row of probabilities per sample; got shape {probs.shape}")
         label = int(probs[0].argmax()) if label is None else int(label)
         y = probs[:, label]
+        prior = prior * (self.reference_samples / prior.sum())
         sample_weight = prior * exponential_kernel(cosine_distance_to_full(rows), self.kernel_width)
         X = rows.astype(float)
         if d == 1:
             # two texts, the review and nothing: the difference is the whole explanation
             return Explanation(
                 label=label, probs=probs[0], weights=np.array([y[0] - y[1]]), intercept=float(y[1]),
-                score=1.0, selected=[0], local_prediction=float(y[0]), num_samples=self.num_samples,
+                score=1.0, selected=[0], local_prediction=float(y[0]), num_samples=self.budget(d),
                 num_evaluations=len(rows), exact=exact,
             )
         selected = self.select_features(X, y, sample_weight)
@@ -195,7 +212,7 @@ class LimeExplainer:
             label=label, probs=probs[0], weights=weights, intercept=intercept,
             score=weighted_r2(X[:, selected], y, sample_weight, coef, intercept),
             selected=[int(j) for j in selected], local_prediction=float(coef.sum() + intercept),
-            num_samples=self.num_samples, num_evaluations=len(rows), exact=exact,
+            num_samples=self.budget(d), num_evaluations=len(rows), exact=exact,
         )
 
     # -- feature selection ---------------------------------------------------------------------
