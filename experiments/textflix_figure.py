@@ -105,7 +105,6 @@ def main() -> None:
 
     os.chdir(REPO)
     out_dir = args.serialization_dir or os.path.join("experiments", "results", f"textflix_{args.profile}")
-    os.makedirs(out_dir, exist_ok=True)
     seeds = plan.parse_seeds(args.seeds)
     only = set(args.only.split(",")) if args.only else None
     entries = [e for e in PROFILES[args.profile] if only is None or e["label"] in only]
@@ -126,6 +125,7 @@ def main() -> None:
     if args.dry_run:
         print("dry run: configs evaluated and every run's parameters built; nothing trained")
         return
+    os.makedirs(out_dir, exist_ok=True)
     log = os.path.join(out_dir, "sweeps.jsonl")
     for (cpus, gpus), runs in groups.items():
         started, before = time.time(), machine()

@@ -20,7 +20,8 @@ def test_a_result_keeps_test_and_best_validation_metrics():
         "test_accuracy": 0.9, "test_loss": 0.2, "best_validation_accuracy": 0.88, "validation_accuracy": 0.8})
     assert summary["test"] == {"accuracy": 0.9, "loss": 0.2}
     assert summary["best_validation"] == {"accuracy": 0.88}
-    assert summary["best_epoch"] == 3
+    assert summary["best_epoch"] == 3 and summary["training_epochs"] == 4
+    assert worker.summarize_metrics({"epoch": 9, "test_accuracy": 0.5})["training_epochs"] == 10
     assert summary["training_seconds"] == pytest.approx(26 * 3600 + 3 * 60 + 4.5)
     with pytest.raises(RuntimeError, match="no test_ metrics"):
         worker.summarize_metrics({"best_epoch": 0, "validation_accuracy": 0.8})

@@ -167,7 +167,9 @@ def summarize_metrics(metrics: Dict[str, Any]) -> Dict[str, Any]:
         "best_validation": {k[len("best_validation_"):]: v for k, v in numbers.items()
                             if k.startswith("best_validation_")},
         "best_epoch": metrics.get("best_epoch"),
-        "training_epochs": metrics.get("training_epochs"),
+        # the one_pass trainer writes training_epochs; the gradient-descent one, its last epoch
+        "training_epochs": metrics.get("training_epochs", metrics["epoch"] + 1 if isinstance(metrics.get("epoch"), int)
+                                       else None),
         "training_seconds": (numbers["training_seconds"] if "training_seconds" in numbers
                              else _seconds(metrics.get("training_duration"))),
     }
