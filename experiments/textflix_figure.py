@@ -93,6 +93,7 @@ def main() -> None:
     parser.add_argument("--only", default=None, help="comma-separated labels to run (default: all)")
     parser.add_argument("--seeds", default="3", help="a count or a comma-separated list (default: 3)")
     parser.add_argument("--max-size", type=int, default=None, help="leave out larger sizes")
+    parser.add_argument("--sizes", default=None, help="only these of the profile's sizes (comma-separated)")
     parser.add_argument("--ray-address", default=None)
     parser.add_argument("--num-cpus", type=int, default=None, help="CPUs a local Ray may use")
     parser.add_argument("--dry-run", action="store_true", help="check the configs and print the plan only")
@@ -115,7 +116,8 @@ def main() -> None:
             continue
         overrides = json.dumps(entry.get("overrides", {}))
         [config] = load_configs([f"{entry['label']}={entry['config']}"], overrides)
-        sizes = [s for s in entry["sizes"] if args.max_size is None or s <= args.max_size]
+        sizes = [s for s in entry["sizes"] if (args.max_size is None or s <= args.max_size)
+                 and (args.sizes is None or s in plan.parse_sizes(args.sizes))]
         runs = plan.plan_runs([config], sizes, seeds)
         for run in runs:
             run.params()  # fails here on a config unfit for a learning curve
