@@ -2,7 +2,7 @@
 
 For each of N held-out test reviews (a fixed class-balanced sample of the embedded test split):
 - ours: `TextExplainer` over sentences (`--num-samples`, default 256; distinct texts scored
-  once, length-sorted batches);
+  once, length-sorted batches; `--target`, default log_odds as in the `sentence_lime` predictor);
 - reference (unless `--skip-lime`): `lime.lime_text.LimeTextExplainer` with the same sentence
   splitter as a callable, `bow=False`, `mask_string=""` (a removed sentence is dropped, as in
   ours) and its default 5,000 samples; its classifier function gets the same model in batches
@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--sample-seed", type=int, default=0)
     parser.add_argument("--num-samples", type=int, default=256)
     parser.add_argument("--samples-per-feature", type=int, default=0)
+    parser.add_argument("--target", default="log_odds", choices=("probability", "log_odds"))
     parser.add_argument("--lime-samples", type=int, default=5000)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--random-rankings", type=int, default=5)
@@ -80,7 +81,8 @@ def main() -> None:
             break
 
     ours = TextExplainer(BatchScorer(predict_texts, args.batch_size), LimeExplainer(num_samples=args.num_samples,
-                                                                                samples_per_feature=args.samples_per_feature))
+                                                                                samples_per_feature=args.samples_per_feature,
+                                                                                target=args.target))
     judge = BatchScorer(predict_texts, args.batch_size)  # scores deletions; not counted as explaining
     partial = Path(args.output + ".partial.jsonl")
     done = {}

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import math
+
 import pytest
 from allennlp.common.checks import ConfigurationError
 from allennlp.predictors import Predictor
@@ -12,6 +14,10 @@ PLOT = ("The story follows a retired teacher who moves to a small town in Maine.
         "Her brother runs the hardware store on the main street. "
         "In the second half she starts to write letters to an old friend. "
         "The film was shot in the autumn of 1998.")
+
+
+def logit(p):
+    return math.log(p) - math.log1p(-p)
 
 
 @pytest.fixture(scope="module")
@@ -50,21 +56,27 @@ def test_output_matches_the_model_and_the_text(sentence_lime, sentiment, few_rev
         assert output["probability"] == pytest.approx(plain["probability"], abs=1e-6)
         for segment in output["segments"]:
             assert review.text[segment["start"]:segment["end"]] == segment["text"]
-        # the surrogate: intercept + sum of weights approximates the model on the full text
+        # the surrogate: intercept + sum of weights approximates the model's log-odds
+        assert output["target"] == "log_odds"
         local = output["intercept"] + sum(s["weight"] for s in output["segments"])
         if output["fit_r2"] > 0.9:
-            assert local == pytest.approx(output["probability"], abs=0.1)
+            assert local == pytest.approx(logit(output["probability"]), abs=0.5)
         assert 0 < output["model_calls"] <= 256
 
 
-def test_short_and_empty_reviews(sentence_lime, sentiment):
+def test_short_and_empty_reviews(sentence_lime, sentiment, nbsvm_archive):
+    sentence_lime_archive = nbsvm_archive
     empty = sentence_lime.predict("")
     assert empty["segments"] == [] and empty["highlights"] == [] and empty["label"] in ("pos", "neg")
     one = sentence_lime.predict("A wonderful film.")
     assert len(one["segments"]) == 1 and one["model_calls"] == 2
-    # one sentence: its weight is the whole change from nothing to the review
+    # one sentence: its weight is the whole change (in log-odds) from nothing to the review
     nothing = sentiment.predict("")
-    assert one["segments"][0]["weight"] == pytest.approx(one["probability"] - nothing["probs"][one["label"]], abs=1e-6)
+    change = logit(one["probability"]) - logit(nothing["probs"][one["label"]])
+    assert one["segments"][0]["weight"] == pytest.approx(change, abs=1e-5)
+    in_probability = Predictor.from_path(str(sentence_lime_archive), "sentence_lime", target="probability")
+    assert in_probability.predict("A wonderful film.")["segments"][0]["weight"] == pytest.approx(
+        one["probability"] - nothing["probs"][one["label"]], abs=1e-6)
 
 
 def test_options_and_bad_input(nbsvm_archive):

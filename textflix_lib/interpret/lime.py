@@ -32,17 +32,20 @@ class LimeInterpreter(SaliencyInterpreter):
     kernel_width : `float`, optional (default = `0.354`)
     num_features : `int`, optional (default = `None`)
     seed : `int`, optional (default = `0`)
+    target : `str`, optional (default = `"log_odds"`)
+        `"log_odds"` or `"probability"`, as in the `sentence_lime` predictor.
     """
 
     def __init__(self, predictor: Predictor, unit: str = "sentence", num_samples: int = 256,
                  batch_size: int = 32, kernel_width: float = DEFAULT_KERNEL_WIDTH,
-                 num_features: Optional[int] = None, seed: int = 0) -> None:
+                 num_features: Optional[int] = None, seed: int = 0, target: str = "log_odds") -> None:
         super().__init__(predictor)
         model, reader = predictor._model, predictor._dataset_reader
         self.labels = label_names(model)
         self.explainer = TextExplainer(
             BatchScorer(probability_function(model, reader), batch_size),
-            LimeExplainer(num_samples=num_samples, kernel_width=kernel_width, num_features=num_features, seed=seed),
+            LimeExplainer(num_samples=num_samples, kernel_width=kernel_width, num_features=num_features, seed=seed,
+                          target=target),
             unit=unit,
         )
 

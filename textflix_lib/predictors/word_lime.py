@@ -17,6 +17,8 @@ class WordLimePredictor(SentenceLimePredictor):
 
     num_samples : `int`, optional (default = `1000`)
     num_features : `int`, optional (default = `10`)
+    target : `str`, optional (default = `"probability"`)
+        As in the LIME paper, whose faithfulness check docs/explanations.md repeats.
     bow : `bool`, optional (default = `True`)
         One feature per distinct word (every occurrence removed together); `false` gives each
         occurrence its own feature.
@@ -29,3 +31,4 @@ class WordLimePredictor(SentenceLimePredictor):
     unit = "word"
     default_num_samples = 1000
     default_num_features: Optional[int] = 10
+    default_target = "probability"

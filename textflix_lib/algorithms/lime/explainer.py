@@ -26,6 +26,7 @@ from typing import Callable, List, Optional, Tuple
 import numpy as np
 
 FEATURE_SELECTIONS = ("auto", "lasso", "forward", "highest_weights", "none")
+TARGETS = ("probability", "log_odds")
 DEFAULT_KERNEL_WIDTH = 0.25 * math.sqrt(2.0)
 MAX_EXACT_FEATURES = 20
 LIME_DEFAULT_SAMPLES = 5000
@@ -51,6 +52,7 @@ class Explanation:
     num_samples: int
     num_evaluations: int
     exact: bool
+    target: str = "probability"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -117,6 +119,10 @@ class LimeExplainer:
         Raise the budget to this many samples per feature for long inputs:
         `max(num_samples, samples_per_feature * d)`. Long reviews with a saturated probability
         need more samples to rank their sentences well.
+    target : `str`, optional (default = `"probability"`)
+        What the surrogate fits: the class probability (the paper, `lime`), or its log-odds
+        log(p / (1 - p)), in which a confident model's evidence adds up instead of saturating
+        near 0 or 1 (SHAP's "logit link").
     reference_samples : `int`, optional (default = `5000`)
         Sample weights are scaled to sum to this, so that `ridge_alpha` weighs against the
         data as in `lime` with its default 5,000 samples: we estimate the same objective from
@@ -126,7 +132,7 @@ class LimeExplainer:
     def __init__(self, num_samples: int = 256, kernel_width: float = DEFAULT_KERNEL_WIDTH,
                  num_features: Optional[int] = None, feature_selection: str = "auto",
                  ridge_alpha: float = 1.0, seed: int = 0, samples_per_feature: int = 0,
-                 reference_samples: int = LIME_DEFAULT_SAMPLES) -> None:
+                 target: str = "probability", reference_samples: int = LIME_DEFAULT_SAMPLES) -> None:
         if num_samples < 2:
             raise ValueError(f"num_samples must be at least 2, got {num_samples}")
         if kernel_width <= 0:
@@ -135,6 +141,9 @@ class LimeExplainer:
             raise ValueError(f"num_features must be positive or None, got {num_features}")
         if feature_selection not in FEATURE_SELECTIONS:
             raise ValueError(f"feature_selection must be one of {FEATURE_SELECTIONS}, got {feature_selection!r}")
+        if target not in TARGETS:
+            raise ValueError(f"target must be one of {TARGETS}, got {target!r}")
+        self.target = target
         self.num_samples = num_samples
         self.kernel_width = kernel_width
         self.num_features = num_features
@@ -194,6 +203,9 @@ class LimeExplainer:
             raise ValueError(f"score must return one row of probabilities per sample; got shape {probs.shape}")
         label = int(probs[0].argmax()) if label is None else int(label)
         y = probs[:, label]
+        if self.target == "log_odds":
+            clipped = np.clip(y, 1e-7, 1 - 1e-7)
+            y = np.log(clipped) - np.log1p(-clipped)
         prior = prior * (self.reference_samples / prior.sum())
         sample_weight = prior * exponential_kernel(cosine_distance_to_full(rows), self.kernel_width)
         X = rows.astype(float)
@@ -202,7 +214,7 @@ class LimeExplainer:
             return Explanation(
                 label=label, probs=probs[0], weights=np.array([y[0] - y[1]]), intercept=float(y[1]),
                 score=1.0, selected=[0], local_prediction=float(y[0]), num_samples=self.budget(d),
-                num_evaluations=len(rows), exact=exact,
+                num_evaluations=len(rows), exact=exact, target=self.target,
             )
         selected = self.select_features(X, y, sample_weight)
         weights = np.zeros(d)
@@ -212,7 +224,7 @@ class LimeExplainer:
             label=label, probs=probs[0], weights=weights, intercept=intercept,
             score=weighted_r2(X[:, selected], y, sample_weight, coef, intercept),
             selected=[int(j) for j in selected], local_prediction=float(coef.sum() + intercept),
-            num_samples=self.budget(d), num_evaluations=len(rows), exact=exact,
+            num_samples=self.budget(d), num_evaluations=len(rows), exact=exact, target=self.target,
         )
 
     # -- feature selection ---------------------------------------------------------------------

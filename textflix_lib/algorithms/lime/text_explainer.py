@@ -42,7 +42,7 @@ class TextExplanation:
         """The explanation as the report shows it: the label and its probability, every
         segment in text order with offsets and a signed weight toward the predicted label (and,
         for a two-label model with `positive_label`, toward that label), the top-k highlights,
-        and the surrogate's fit."""
+        and the surrogate's fit. Weights are in units of `target` (probability or log-odds)."""
         exp = self.explanation
         label = labels[exp.label]
         to_positive = None
@@ -63,6 +63,7 @@ class TextExplanation:
             "unit": self.segmentation.unit,
             "segments": segments,
             "highlights": highlights,
+            "target": exp.target,
             "intercept": float(exp.intercept),
             "fit_r2": float(exp.score),
             "num_features": self.segmentation.num_features,
