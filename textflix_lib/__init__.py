@@ -6,4 +6,4 @@ Importing the package registers its AllenNLP components (``.allennlp_plugins`` a
 """
 __version__ = "0.1.0"
 
-from textflix_lib import dataset_readers, models, predictors, tokenizers, training, commands  # noqa: F401,E402
+from textflix_lib import dataset_readers, models, predictors, tokenizers, training, commands, modules, token_indexers  # noqa: F401,E402

