@@ -145,6 +145,33 @@ def main() -> None:
               f"{time.time() - started:.0f} s ({outcome.failed} failed), skipped {outcome.skipped}", flush=True)
     written = report.write_report(out_dir, title=f"Textflix figure, {args.profile} profile (held-out test split)")
     print(open(os.path.join(out_dir, "summary.md"), encoding="utf-8").read() if written["rows"] else "no results")
+    if written["rows"]:
+        targets = check_targets(written["rows"])
+        with open(os.path.join(out_dir, "targets.json"), "w", encoding="utf-8") as handle:
+            json.dump(targets, handle, indent=2)
+        print(json.dumps(targets, indent=2))
+
+
+def check_targets(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """Issue 5's targets: NB-SVM and word vectors above Textflix's curves at every size from 200
+    up; the best CPU model at 500 reviews within 5 points of Textflix's BERT-large."""
+    from textflix_lib.learning_curves.aggregate import TEXTFLIX_CURVES, margins
+
+    result: Dict[str, Any] = {}
+    for config, reference in (("nbsvm", "Textflix NB-SVM"), ("word_vectors", "Textflix GloVe sum")):
+        above = {size: round(m, 4) for size, m in margins(rows, config, TEXTFLIX_CURVES[reference]).items()
+                 if size >= 200}
+        if above:
+            result[f"{config} minus {reference}, sizes >= 200"] = above
+            result[f"{config} beats {reference} at every size >= 200"] = all(m > 0 for m in above.values())
+    at_500 = [r for r in rows if r["size"] == 500 and r["runs"] > 0]
+    if at_500:
+        best = max(at_500, key=lambda r: r["mean"])
+        bert_large = TEXTFLIX_CURVES["Textflix BERT-large (GPU)"][500]
+        result["best model at 500"] = {"config": best["config"], "mean": round(best["mean"], 4),
+                                       "runs": best["runs"], "minus Textflix BERT-large": round(best["mean"] - bert_large, 4),
+                                       "within 5 points": best["mean"] >= bert_large - 0.05}
+    return result
 
 
 if __name__ == "__main__":
