@@ -24,6 +24,7 @@ $(STAMP): constraints.txt requirements.txt requirements-nodeps.txt setup.cfg set
 
 # Main job: NB-SVM on the embedded IMDB reviews -> held-out test accuracy -> predictions.
 # A finished model is reused; an interrupted training run is redone (it takes about a minute).
+demo: export ALLENNLP_LOG_LEVEL ?= WARNING
 demo: $(STAMP)
 	test -f $(RUNS)/nbsvm/model.tar.gz || $(BIN)/allennlp train configs/nbsvm.jsonnet -s $(RUNS)/nbsvm -f
 	$(BIN)/allennlp evaluate $(RUNS)/nbsvm/model.tar.gz test --output-file $(RUNS)/nbsvm/test_metrics.json
