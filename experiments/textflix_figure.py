@@ -97,6 +97,8 @@ def main() -> None:
     parser.add_argument("--ray-address", default=None)
     parser.add_argument("--num-cpus", type=int, default=None, help="CPUs a local Ray may use")
     parser.add_argument("--dry-run", action="store_true", help="check the configs and print the plan only")
+    parser.add_argument("--report-only", action="store_true",
+                        help="train nothing: redraw the table, figure and targets from results.jsonl")
     args = parser.parse_args()
 
     import textflix_lib  # noqa: F401  registers the components (and imports AllenNLP)
@@ -108,7 +110,7 @@ def main() -> None:
     out_dir = args.serialization_dir or os.path.join("experiments", "results", f"textflix_{args.profile}")
     seeds = plan.parse_seeds(args.seeds)
     only = set(args.only.split(",")) if args.only else None
-    entries = [e for e in PROFILES[args.profile] if only is None or e["label"] in only]
+    entries = [e for e in PROFILES[args.profile] if (only is None or e["label"] in only) and not args.report_only]
     groups: Dict[tuple, List[plan.RunSpec]] = {}
     for entry in entries:
         if not os.path.exists(entry["config"]):
