@@ -22,7 +22,8 @@ $(STAMP): constraints.txt requirements.txt requirements-nodeps.txt setup.cfg set
 	$(BIN)/python -c "import textflix_compat, sys; assert any(type(f).__name__ == '_PatchingFinder' for f in sys.meta_path)"
 	touch $(STAMP)
 
-# Main job: NB-SVM on the embedded IMDB reviews -> held-out test accuracy -> predictions.
+# Main job: NB-SVM on the embedded IMDB reviews -> held-out test accuracy -> predictions ->
+# sentence-level LIME explanations.
 # A finished model is reused; an interrupted training run is redone (it takes about a minute).
 demo: export ALLENNLP_LOG_LEVEL ?= WARNING
 demo: $(STAMP)
@@ -32,6 +33,9 @@ demo: $(STAMP)
 		--output-file $(RUNS)/nbsvm/predictions.jsonl --silent
 	@echo; echo "== held-out test metrics ($(RUNS)/nbsvm/test_metrics.json)"; cat $(RUNS)/nbsvm/test_metrics.json
 	@echo; echo "== predictions for examples/reviews.jsonl ($(RUNS)/nbsvm/predictions.jsonl)"; cat $(RUNS)/nbsvm/predictions.jsonl
+	@echo; echo "== sentence-level LIME explanations of every review, and the SP-LIME pick of two"
+	$(BIN)/allennlp sp-lime $(RUNS)/nbsvm/model.tar.gz examples/reviews.jsonl --budget 2 \
+		--output-file $(RUNS)/nbsvm/sp_lime.json --explanations-file $(RUNS)/nbsvm/explanations.jsonl
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
