@@ -76,7 +76,8 @@ def explain_file(predictor: Predictor, input_file: str, cache_file: str) -> List
 def format_pick(explanation: Dict[str, Any], rank: int, features: List[str], shown: int = 3) -> str:
     ids = ", ".join(f"{k}={explanation[k]}" for k in ("review_id", "id", "movie_id") if k in explanation)
     lines = [f"#{rank} (line {explanation.get('_line')}{', ' + ids if ids else ''}): "
-             f"{explanation['label']} {explanation['probability']:.3f}, fit R^2 {explanation['fit_r2']:.2f}",
+             f"{explanation['label']} {explanation['probability']:.3f}, fit R^2 {explanation['fit_r2']:.2f}, "
+             f"weights toward {explanation['label']} ({explanation.get('target', 'probability')})",
              f"   covers: {', '.join(features)}"]
     for highlight in explanation["highlights"][:shown]:
         text = highlight["text"] if len(highlight["text"]) <= 160 else highlight["text"][:157] + "..."
