@@ -61,7 +61,7 @@ def learning_curve_figure(
         spread = [0.0 if math.isnan(r["std"]) else r["std"] for r in points]
         runs = max(r["runs"] for r in points)
         axes.plot(sizes, means, "-o", color=colour, markersize=4, linewidth=2,
-                  label=f"{config} (mean of {runs} seed{'s' if runs > 1 else ''})")
+                  label=f"{config} (mean of {runs} seeds)" if runs > 1 else f"{config} (1 seed)")
         axes.fill_between(sizes, [m - s for m, s in zip(means, spread)],
                           [m + s for m, s in zip(means, spread)], color=colour, alpha=0.18, linewidth=0)
         axes.vlines(sizes, [r["min"] for r in points], [r["max"] for r in points], color=colour,
