@@ -19,3 +19,19 @@ PY
     --output-file "$OUT/sp_lime_$NAME.json" --explanations-file "$OUT/sentence_lime_$NAME.jsonl"
 .venv/bin/allennlp highlights "$OUT/sentence_lime_$NAME.jsonl" --group-by true_label \
     --output-file "$OUT/highlights_$NAME.json"
+# coverage of the SP pick against random picks of the same size (the paper's SP vs RP)
+.venv/bin/python - "$OUT/sentence_lime_$NAME.jsonl" "$OUT/sp_lime_$NAME.json" "$OUT/sp_lime_coverage_$NAME.json" <<'PY'
+import json, sys
+import numpy as np
+from textflix_lib.algorithms.lime.submodular_pick import covered_fraction, explanation_matrix
+explanations = [json.loads(line) for line in open(sys.argv[1])]
+picked = [p["index"] for p in json.load(open(sys.argv[2]))["picked"]]
+W, names = explanation_matrix(explanations)
+rng = np.random.default_rng(0)
+randoms = [covered_fraction(W, rng.choice(len(W), size=len(picked), replace=False)) for _ in range(1000)]
+result = {"reviews": len(W), "features": len(names), "budget": len(picked),
+          "sp_coverage": covered_fraction(W, picked), "random_pick_coverage_mean": float(np.mean(randoms)),
+          "random_pick_coverage_p95": float(np.percentile(randoms, 95))}
+json.dump(result, open(sys.argv[3], "w"), indent=1)
+print(result)
+PY
