@@ -27,7 +27,7 @@ class LimeInterpreter(SaliencyInterpreter):
 
     predictor : `Predictor`
     unit : `str`, optional (default = `"sentence"`)
-    num_samples : `int`, optional (default = `256`)
+    num_samples : `int`, optional (default = `64`)
     batch_size : `int`, optional (default = `32`)
     kernel_width : `float`, optional (default = `0.354`)
     num_features : `int`, optional (default = `None`)
@@ -36,7 +36,7 @@ class LimeInterpreter(SaliencyInterpreter):
         `"log_odds"` or `"probability"`, as in the `sentence_lime` predictor.
     """
 
-    def __init__(self, predictor: Predictor, unit: str = "sentence", num_samples: int = 256,
+    def __init__(self, predictor: Predictor, unit: str = "sentence", num_samples: int = 64,
                  batch_size: int = 32, kernel_width: float = DEFAULT_KERNEL_WIDTH,
                  num_features: Optional[int] = None, seed: int = 0, target: str = "log_odds") -> None:
         super().__init__(predictor)
