@@ -29,6 +29,7 @@ imdb.data + imdb.seeds(seed) + imdb.loaders(batch_size=32, eval_batch_size=256) 
                               token_indexers={ tokens: indexer }),
   model: {
     type: "basic_classifier",
+    namespace: if embeddings == "glove" then "glove" else "tokens",
     text_field_embedder: { token_embedders: { tokens: embedder } },
     seq2vec_encoder: {
       type: "cnn",

@@ -23,6 +23,7 @@ imdb.data + imdb.seeds(seed) + imdb.loaders(batch_size=32, eval_batch_size=256) 
                               token_indexers={ tokens: { type: "glove" } }),
   model: {
     type: "basic_classifier",
+    namespace: "glove",  // the indexer's: ids are GloVe rows
     text_field_embedder: { token_embedders: { tokens: { type: "glove", trainable: trainable } } },
     seq2vec_encoder: { type: "pooling", embedding_dim: dim, mode: pooling },
     feedforward: {

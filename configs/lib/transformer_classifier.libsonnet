@@ -18,6 +18,8 @@ function(
   pooling="mean",
   epochs=10,
   batch_size=16,
+  // batches whose gradients are summed before a step (a larger effective batch in less memory)
+  gradient_accumulation=1,
   eval_batch_size=64,
   lr=2e-4,
   decay_factor=0.6,
@@ -50,6 +52,7 @@ function(
     },
     trainer: {
       num_epochs: epochs,
+      num_gradient_accumulation_steps: gradient_accumulation,
       // cuda_device is left out: AllenNLP takes the first GPU if there is one, else the CPU
       use_amp: mixed_precision,
       grad_norm: 1.0,
@@ -63,6 +66,8 @@ function(
         decay_factor: decay_factor,
       },
       checkpointer: { keep_most_recent_by_count: 1 },
-      [if !validate_every_epoch then "callbacks"]: [{ type: "validate_last_epoch" }],
+      // `allennlp train --recover` continues gradual unfreezing where it stopped
+      callbacks: [{ type: "resume_gradual_unfreezing" }]
+                 + (if validate_every_epoch then [] else [{ type: "validate_last_epoch" }]),
     },
   }

@@ -2,6 +2,7 @@
 gradual unfreezing and discriminative learning rates as they happen in `allennlp train`,
 the archive, `allennlp evaluate` and the sentiment predictor."""
 import json
+import os
 import string
 
 import _jsonnet
@@ -40,50 +41,81 @@ class Recorder(TrainerCallback):
             handle.write(json.dumps(record) + "\n")
 
 
-@pytest.fixture(scope="module")
-def tiny_bert(tmp_path_factory):
+@TrainerCallback.register("textflix_test_interrupt")
+class Interrupt(TrainerCallback):
+    """Stops training once at the end of `epoch` (before its checkpoint), like a killed job."""
+
+    def __init__(self, serialization_dir: str, epoch: int) -> None:
+        super().__init__(serialization_dir)
+        self.epoch = epoch
+
+    def on_epoch(self, trainer, metrics, epoch, is_primary=True, **kwargs):
+        marker = f"{self.serialization_dir}/interrupted"
+        if epoch == self.epoch and not os.path.exists(marker):
+            open(marker, "w").close()
+            raise RuntimeError("simulated interruption")
+
+
+def make_tiny_bert(directory, layers):
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
-    directory = tmp_path_factory.mktemp("tiny_bert")
     letters = list(string.ascii_lowercase)
     vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *".,!?'", *WORDS, *letters, *("##" + c for c in letters)]
     vocab = list(dict.fromkeys(vocab))  # "a" and "i" are words and letters
     (directory / "vocab.txt").write_text("\n".join(vocab) + "\n")
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=LAYERS, num_attention_heads=2,
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=layers, num_attention_heads=2,
                         intermediate_size=37, max_position_embeddings=64)
     BertModel(config).save_pretrained(directory)
     BertTokenizerFast(vocab_file=str(directory / "vocab.txt"), do_lower_case=True).save_pretrained(directory)
     return directory
 
 
-def bert_config(transformer: str) -> dict:
-    """configs/bert.jsonnet with its one `local transformer = ...` line changed."""
-    source = (CONFIGS / "bert.jsonnet").read_text()
-    line = 'local transformer = "minilm";'
-    assert line in source
+@pytest.fixture(scope="module")
+def tiny_bert(tmp_path_factory):
+    return make_tiny_bert(tmp_path_factory.mktemp("tiny_bert"), LAYERS)
+
+
+def config_with(config_file: str, transformer: str) -> dict:
+    """A config with its one `local transformer = ...` line changed."""
+    source = (CONFIGS / config_file).read_text()
+    [line] = [line for line in source.splitlines() if line.startswith("local transformer = ")]
     edited = source.replace(line, f"local transformer = {json.dumps(transformer)};")
-    return json.loads(_jsonnet.evaluate_snippet(str(CONFIGS / "bert.jsonnet"), edited))
+    return json.loads(_jsonnet.evaluate_snippet(str(CONFIGS / config_file), edited))
+
+
+def train_tiny(config: dict, directory, reviews_jsonl, epochs: int, train_size: int = 24, interrupt_at=None):
+    import textflix_lib  # noqa: F401
+
+    config["dataset_reader"]["train_size"] = train_size
+    config["dataset_reader"]["tokenizer"].update(head_tokens=12, tail_tokens=20)
+    config["validation_data_path"] = str(reviews_jsonl)
+    config["data_loader"]["batch_sampler"]["batch_size"] = 8
+    config["trainer"]["num_epochs"] = epochs
+    config["trainer"].setdefault("callbacks", []).append({"type": "textflix_test_recorder"})
+    if interrupt_at is not None:
+        config["trainer"]["callbacks"].append({"type": "textflix_test_interrupt", "epoch": interrupt_at})
+    path = directory / "config.json"
+    path.write_text(json.dumps(config))
+    if interrupt_at is None:
+        model = train_model_from_file(str(path), str(directory / "run"), force=True)
+    else:
+        with pytest.raises(RuntimeError, match="simulated interruption"):
+            train_model_from_file(str(path), str(directory / "run"), force=True)
+        model = train_model_from_file(str(path), str(directory / "run"), recover=True)
+    records = [json.loads(line) for line in open(directory / "run" / "record.jsonl")]
+    return model, records
 
 
 @pytest.fixture(scope="module")
 def trained(tiny_bert, tmp_path_factory, reviews_jsonl):
-    import textflix_lib  # noqa: F401
-
     directory = tmp_path_factory.mktemp("bert_run")
-    config = bert_config(str(tiny_bert))
-    config["dataset_reader"]["train_size"] = 24
-    config["dataset_reader"]["tokenizer"].update(head_tokens=12, tail_tokens=20)
-    config["validation_data_path"] = str(reviews_jsonl)
-    config["data_loader"]["batch_sampler"]["batch_size"] = 8
-    config["trainer"]["num_epochs"] = LAYERS + 2  # embeddings, 3 layers, head: all open in the last epoch
+    config = config_with("bert.jsonnet", str(tiny_bert))
     config["trainer"]["optimizer"]["lr"] = 1e-3
     config["trainer"]["learning_rate_scheduler"]["decay_factor"] = DECAY
-    config["trainer"]["callbacks"].append({"type": "textflix_test_recorder"})
-    path = directory / "config.json"
-    path.write_text(json.dumps(config))
-    model = train_model_from_file(str(path), str(directory / "run"), force=True)
-    records = [json.loads(line) for line in open(directory / "run" / "record.jsonl")]
+    # embeddings, 3 layers, head: all open in the last epoch. The run is stopped after its
+    # third epoch and resumed with --recover (which repeats that epoch).
+    model, records = train_tiny(config, directory, reviews_jsonl, epochs=LAYERS + 2, interrupt_at=2)
     return model, directory / "run", records
 
 
@@ -94,6 +126,7 @@ def test_groups_cover_every_parameter_bottom_to_top(trained):
 
 
 def test_gradual_unfreezing_opens_one_group_per_epoch_from_the_top(trained):
+    """Also across a resumed run: epoch 2 was trained twice, before and after --recover."""
     _, _, records = trained
     groups = len(records[0]["groups"])
     for epoch in range(LAYERS + 2):
@@ -102,6 +135,7 @@ def test_gradual_unfreezing_opens_one_group_per_epoch_from_the_top(trained):
         opened = min(epoch + 1, groups)
         expected = [False] * (groups - opened) + [True] * opened
         assert all(b == expected for b in batches), (epoch, batches)
+    assert len([r for r in records if r["epoch"] == 2]) == 2 * len([r for r in records if r["epoch"] == 1])
 
 
 def test_discriminative_learning_rates_fall_from_top_to_bottom(trained):
@@ -129,3 +163,16 @@ def test_archive_round_trips_through_evaluate_and_the_predictor(trained, reviews
     model.eval()
     in_memory = Predictor.by_name("sentiment")(model, predictor._dataset_reader).predict_batch_json(texts)
     assert [o["probs"]["pos"] for o in outputs] == pytest.approx([o["probs"]["pos"] for o in in_memory], abs=1e-6)
+
+
+def test_bert_large_config_groups_24_layers_by_four(tmp_path, reviews_jsonl):
+    """configs/bert_large.jsonnet on a 24-layer tiny BERT: 8 groups, all open by the 8th epoch."""
+    (tmp_path / "tiny_large").mkdir()
+    tiny_large = make_tiny_bert(tmp_path / "tiny_large", layers=24)
+    config = config_with("bert_large.jsonnet", str(tiny_large))
+    config["trainer"]["callbacks"] = [{"type": "validate_last_epoch"}]  # as on a CPU
+    _, records = train_tiny(config, tmp_path, reviews_jsonl, epochs=8, train_size=16)
+    assert records[0]["groups"] == ["embeddings"] + [f"layers {i}-{i + 3}" for i in range(0, 24, 4)] + ["head"]
+    opened = [sum(r["got_gradients"]) for r in records]
+    epochs = [r["epoch"] for r in records]
+    assert [opened[epochs.index(e)] for e in range(8)] == [1, 2, 3, 4, 5, 6, 7, 8]

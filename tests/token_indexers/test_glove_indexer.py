@@ -17,3 +17,10 @@ def test_padding_is_zero():
     indexed = indexer.tokens_to_indices([Token("good")], Vocabulary())
     padded = indexer.as_padded_tensor_dict(indexed, indexer.get_padding_lengths(indexed))
     assert padded["tokens"].tolist() == [FIRST_WORD_ID + glove_index()["good"], 0, 0, 0, 0]
+
+
+def test_the_vocabulary_namespace_turns_ids_back_into_words():
+    vocabulary = Vocabulary()
+    ids = GloveIndexer().tokens_to_indices([Token("Superb"), Token("qwzxqwzx")], vocabulary)["tokens"]
+    assert [vocabulary.get_token_from_index(i, "glove") for i in ids] == ["superb", "@@UNKNOWN@@"]
+    assert vocabulary.get_vocab_size("glove") == FIRST_WORD_ID + len(glove_index())
