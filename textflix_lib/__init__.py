@@ -6,4 +6,14 @@ Importing the package registers its AllenNLP components (``.allennlp_plugins`` a
 """
 __version__ = "0.1.0"
 
-from textflix_lib import dataset_readers, models, predictors, tokenizers, training, commands, modules, token_indexers  # noqa: F401,E402
+from textflix_lib import (  # noqa: F401,E402
+    commands,
+    dataset_readers,
+    interpret,
+    models,
+    modules,
+    predictors,
+    token_indexers,
+    tokenizers,
+    training,
+)

@@ -1,1 +1,2 @@
 """AllenNLP `allennlp.interpret` components."""
+from textflix_lib.interpret.lime import LimeInterpreter  # noqa: F401

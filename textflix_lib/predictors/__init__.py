@@ -1,4 +1,3 @@
 from textflix_lib.predictors.sentiment import SentimentPredictor  # noqa: F401
 from textflix_lib.predictors.sentence_lime import SentenceLimePredictor  # noqa: F401
 from textflix_lib.predictors.word_lime import WordLimePredictor  # noqa: F401
-from textflix_lib.interpret.lime import LimeInterpreter  # noqa: F401  (registers the "lime" SaliencyInterpreter)
