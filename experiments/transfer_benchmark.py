@@ -84,6 +84,15 @@ def seconds(duration: str) -> float:
     return int(hours) * 3600 + int(minutes) * 60 + float(secs)
 
 
+def epoch_seconds(run_dir: str, epochs: int) -> List[float]:
+    """Each epoch's duration (training plus any validation), from AllenNLP's per-epoch
+    metrics. Their `training_duration` is cumulative within one process, so it restarts
+    after `--recover`."""
+    cumulative = [seconds(json.load(open(os.path.join(run_dir, f"metrics_epoch_{k}.json")))["training_duration"])
+                  for k in range(epochs)]
+    return [now - before if now > before else now for before, now in zip([0.0] + cumulative, cumulative)]
+
+
 def tuning_config(name: str, run_dir: str) -> str:
     """Write the variant's full config (the library function with the variant's arguments)."""
     import _jsonnet
@@ -121,7 +130,8 @@ def run_one(name: str, config: str, seed: int, train_size: int, split: str, resu
     wall = train(config, run_dir, overrides)
     metrics = json.load(open(os.path.join(run_dir, "metrics.json")))
     epochs = metrics["epoch"] + 1
-    training_seconds = seconds(metrics["training_duration"])
+    per_epoch = epoch_seconds(run_dir, epochs)
+    training_seconds = sum(per_epoch)
     started = time.time()
     if split == "validation" and "validation_accuracy" in metrics:
         # the trainer scored the last epoch's weights (the ones archived) on validation
@@ -142,6 +152,7 @@ def run_one(name: str, config: str, seed: int, train_size: int, split: str, resu
         "epochs": epochs,
         "best_epoch": metrics.get("best_epoch"),
         "seconds_per_epoch": round(training_seconds / epochs, 1),
+        "epoch_seconds": [round(x, 1) for x in per_epoch],
         "training_seconds": round(training_seconds, 1),
         "total_train_seconds": None if wall is None else round(wall, 1),
         f"{split}_seconds": round(time.time() - started, 1),

@@ -1,5 +1,3 @@
-from typing import Any, Dict, Optional
-
 from allennlp.common.checks import ConfigurationError
 from allennlp.data.token_indexers import PretrainedTransformerIndexer, TokenIndexer
 
@@ -22,9 +20,9 @@ class TransformerIndexer(PretrainedTransformerIndexer):
         As for `pretrained_transformer` (`namespace`, `max_length`, `tokenizer_kwargs`, ...).
     """
 
-    def __init__(self, model_name: str, tokenizer_kwargs: Optional[Dict[str, Any]] = None, **kwargs) -> None:
+    def __init__(self, model_name: str, **kwargs) -> None:
         try:
             path = resolve_transformer(model_name)
         except ValueError as error:
             raise ConfigurationError(str(error)) from None
-        super().__init__(path, tokenizer_kwargs=tokenizer_kwargs, **kwargs)
+        super().__init__(path, **kwargs)

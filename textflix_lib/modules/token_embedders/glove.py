@@ -33,7 +33,6 @@ class GloveEmbedder(TokenEmbedder):
         vectors = glove_vectors()
         weight = torch.zeros(FIRST_WORD_ID + vectors.shape[0], vectors.shape[1])
         weight[FIRST_WORD_ID:] = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
-        self.trainable = trainable
         if trainable:
             self.weight = torch.nn.Parameter(weight)
         else:
