@@ -47,13 +47,13 @@ MODELS = {
 # MiniLM variants scored on validation: arguments of configs/lib/transformer_classifier.libsonnet.
 # head_tokens + tail_tokens word pieces are kept (+2 special tokens).
 TUNING = {
-    "head_tail_256": {"head_tokens": 64, "tail_tokens": 190},
-    "plain_256": {"head_tokens": 254, "tail_tokens": 0},
-    "head_tail_128": {"head_tokens": 32, "tail_tokens": 94},
-    "head_tail_256_lr1e-4": {"head_tokens": 64, "tail_tokens": 190, "lr": 1e-4},
-    "head_tail_256_lr5e-4": {"head_tokens": 64, "tail_tokens": 190, "lr": 5e-4},
+    "head_tail_256": {"head_tokens": 64, "tail_tokens": 190, "epochs": 10, "layers_per_group": 1},
+    "plain_256": {"head_tokens": 254, "tail_tokens": 0, "epochs": 10, "layers_per_group": 1},
     "head_tail_256_6_epochs_pairs": {"head_tokens": 64, "tail_tokens": 190, "epochs": 6, "layers_per_group": 2},
-    "head_tail_256_no_unfreezing": {"head_tokens": 64, "tail_tokens": 190, "gradual_unfreezing": False},
+    "plain_256_6_epochs_pairs": {"head_tokens": 254, "tail_tokens": 0, "epochs": 6, "layers_per_group": 2},
+    "head_tail_128_6_epochs_pairs": {"head_tokens": 32, "tail_tokens": 94, "epochs": 6, "layers_per_group": 2},
+    "head_tail_256_6_epochs_no_unfreezing": {"head_tokens": 64, "tail_tokens": 190, "epochs": 6,
+                                             "layers_per_group": 2, "gradual_unfreezing": False},
 }
 
 

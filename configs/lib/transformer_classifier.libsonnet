@@ -16,14 +16,17 @@ function(
   tail_tokens=190,
   // "mean" of the word pieces, "first" ([CLS]), "max", or a list of them
   pooling="mean",
-  epochs=10,
+  // 6 epochs with layers in pairs (5 groups: the head, then 2 layers more each epoch, all
+  // from the 5th epoch) beat 10 epochs with one layer a group on validation, in 60% of the
+  // time (docs/models.md)
+  epochs=6,
   batch_size=16,
   // batches whose gradients are summed before a step (a larger effective batch in less memory)
   gradient_accumulation=1,
   eval_batch_size=64,
   lr=2e-4,
   decay_factor=0.6,
-  layers_per_group=1,
+  layers_per_group=2,
   gradual_unfreezing=true,
   discriminative_fine_tuning=true,
   cut_frac=0.1,
