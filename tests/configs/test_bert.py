@@ -111,7 +111,7 @@ def train_tiny(config: dict, directory, reviews_jsonl, epochs: int, train_size: 
 def trained(tiny_bert, tmp_path_factory, reviews_jsonl):
     directory = tmp_path_factory.mktemp("bert_run")
     config = config_with("bert.jsonnet", str(tiny_bert))
-    config["trainer"]["optimizer"]["lr"] = 1e-3
+    config["trainer"]["optimizer"].update(lr=1e-3, layers_per_group=1)
     config["trainer"]["learning_rate_scheduler"]["decay_factor"] = DECAY
     # embeddings, 3 layers, head: all open in the last epoch. The run is stopped after its
     # third epoch and resumed with --recover (which repeats that epoch).
