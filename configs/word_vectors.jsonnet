@@ -17,6 +17,9 @@ local imdb = import "lib/imdb.libsonnet";
 local train_size = 500;
 local seed = 0;
 local trainable = true;  // fine-tune the vectors (the archive then holds them: ~80 MB)
+// sparse gradients: each step updates only the rows of the batch's words (with
+// dense_sparse_adam below), not all 400,000; 4-5x faster epochs on a CPU (docs/models.md)
+local sparse = trainable;
 local pooling = "mean";  // "sum" (Textflix), "max", or a list such as ["mean", "max"]
 local dim = 50;
 
@@ -27,7 +30,7 @@ imdb.data + imdb.seeds(seed) + imdb.loaders(batch_size=32, eval_batch_size=256) 
   model: {
     type: "basic_classifier",
     namespace: "glove",  // the indexer's: ids are GloVe rows
-    text_field_embedder: { token_embedders: { tokens: { type: "glove", trainable: trainable } } },
+    text_field_embedder: { token_embedders: { tokens: { type: "glove", trainable: trainable, sparse: sparse } } },
     seq2vec_encoder: { type: "pooling", embedding_dim: dim, mode: pooling },
     feedforward: {
       input_dim: dim * std.length(if std.isArray(pooling) then pooling else [pooling]),
@@ -41,6 +44,6 @@ imdb.data + imdb.seeds(seed) + imdb.loaders(batch_size=32, eval_batch_size=256) 
     num_epochs: 60,
     patience: 10,  // on validation accuracy; the best epoch's weights are kept
     validation_metric: "+accuracy",
-    optimizer: { type: "adam", lr: 1e-3 },
+    optimizer: { type: if sparse then "dense_sparse_adam" else "adam", lr: 1e-3 },
   },
 }

@@ -9,10 +9,13 @@ for seeds 0, 1, 2, then scored once on the fixed test split with AllenNLP's eval
     .venv/bin/python experiments/transfer_benchmark.py --models word_vectors,cnn --seeds 0
 
 Tuning: MiniLM variants (truncation, learning rate, epochs, unfreezing schedule) given as
-arguments of configs/lib/transformer_classifier.libsonnet, trained on seed 0's 500 reviews
-and scored on the validation split only (the test split is never used for choices).
+arguments of configs/lib/transformer_classifier.libsonnet, and word-vector variants (frozen
+or fine-tuned; sum, mean or max pooling) as overrides of configs/word_vectors.jsonnet,
+trained on seed 0's 500 reviews and scored on the validation split only (the test split is
+never used for choices).
 
     .venv/bin/python experiments/transfer_benchmark.py --tune plain_256,head_tail_256
+    .venv/bin/python experiments/transfer_benchmark.py --tune word_vectors_frozen_sum,word_vectors_fine_tuned_mean
 
 Each run lives in runs/transfer_benchmark/<name>/seed<k>/ (AllenNLP's serialization
 directory; not committed). Results are appended to experiments/results/transfer_benchmark.jsonl
@@ -42,7 +45,30 @@ MODELS = {
     "cnn": "configs/cnn.jsonnet",
     "bow_logreg": "configs/bow_logreg.jsonnet",
     "minilm": "configs/bert.jsonnet",
+    # the word-vector model before sparse gradients (dense Adam over all 400,000 rows)
+    "word_vectors_dense": "configs/word_vectors.jsonnet",
 }
+
+
+def word_vector_variant(trainable: bool, pooling: str) -> Dict[str, Any]:
+    """Overrides of configs/word_vectors.jsonnet: frozen or fine-tuned vectors, and the pooling."""
+    return {"model.text_field_embedder.token_embedders.tokens.trainable": trainable,
+            "model.text_field_embedder.token_embedders.tokens.sparse": trainable,
+            "trainer.optimizer.type": "dense_sparse_adam" if trainable else "adam",
+            "model.seq2vec_encoder.mode": pooling}
+
+
+# config overrides of a model above, or of a word-vector variant below
+OVERRIDES = {
+    "word_vectors_dense": {"model.text_field_embedder.token_embedders.tokens.sparse": False,
+                           "trainer.optimizer.type": "adam"},
+}
+# word-vector variants scored on validation (tuning): configs/word_vectors.jsonnet with overrides
+WORD_VECTOR_TUNING = {
+    f"word_vectors_{'fine_tuned' if trainable else 'frozen'}_{pooling}": word_vector_variant(trainable, pooling)
+    for trainable in (False, True) for pooling in ("sum", "mean", "max")
+}
+OVERRIDES.update(WORD_VECTOR_TUNING)
 
 # MiniLM variants scored on validation: arguments of configs/lib/transformer_classifier.libsonnet.
 # head_tokens + tail_tokens word pieces are kept (+2 special tokens).
@@ -125,7 +151,7 @@ def run_one(name: str, config: str, seed: int, train_size: int, split: str, resu
 
     run_dir = os.path.join(RUNS, name, f"seed{seed}")
     overrides = {"dataset_reader.train_size": train_size, "dataset_reader.seed": seed,
-                 "random_seed": seed, "numpy_seed": seed, "pytorch_seed": seed}
+                 "random_seed": seed, "numpy_seed": seed, "pytorch_seed": seed, **OVERRIDES.get(name, {})}
     load_before = load()
     wall = train(config, run_dir, overrides)
     metrics = json.load(open(os.path.join(run_dir, "metrics.json")))
@@ -133,16 +159,17 @@ def run_one(name: str, config: str, seed: int, train_size: int, split: str, resu
     per_epoch = epoch_seconds(run_dir, epochs)
     training_seconds = sum(per_epoch)
     started = time.time()
-    if split == "validation" and "validation_accuracy" in metrics:
-        # the trainer scored the last epoch's weights (the ones archived) on validation
-        scores = {"accuracy": metrics["validation_accuracy"], "loss": metrics["validation_loss"]}
+    if split == "validation" and "best_validation_accuracy" in metrics:
+        # the trainer scored the archived weights on validation: the best epoch's (word
+        # vectors, with patience) or the last epoch's, the only one validated (MiniLM)
+        scores = {"accuracy": metrics["best_validation_accuracy"], "loss": metrics["best_validation_loss"]}
     else:
         scores = evaluate_from_archive(os.path.join(run_dir, "model.tar.gz"), split,
                                        metrics_output_file=os.path.join(run_dir, f"{split}_metrics.json"))
     row = {
         "model": name,
         "config": config if not config.startswith(RUNS) else os.path.relpath(config, REPO),
-        "variant": TUNING.get(name),
+        "variant": TUNING.get(name, OVERRIDES.get(name)),
         "seed": seed,
         "train_size": train_size,
         "split": split,
@@ -190,7 +217,8 @@ def summarize(rows: List[Dict[str, Any]]) -> Dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", default=",".join(MODELS), help=f"comma-separated, of {sorted(MODELS)}")
-    parser.add_argument("--tune", default=None, help=f"comma-separated MiniLM variants of {sorted(TUNING)}")
+    parser.add_argument("--tune", default=None,
+                        help=f"comma-separated variants of {sorted(TUNING) + sorted(WORD_VECTOR_TUNING)}")
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--train-size", type=int, default=500)
     parser.add_argument("--threads", type=int, default=2, help="torch threads (default: 2, the machine's cores)")
@@ -208,17 +236,19 @@ def main() -> None:
         seeds = [0]
         results = os.path.join(RESULTS, "transfer_tuning.jsonl")
     else:
-        jobs = [(name, MODELS[name], "test") for name in args.models.split(",")]
+        jobs = [(name, MODELS.get(name), "test") for name in args.models.split(",")]
         seeds = [int(s) for s in args.seeds.split(",")]
         results = os.path.join(RESULTS, "transfer_benchmark.jsonl")
     for name, config, split in jobs:
-        if name not in (TUNING if args.tune else MODELS):
+        if name not in ({**TUNING, **WORD_VECTOR_TUNING} if args.tune else MODELS):
             parser.error(f"unknown name {name!r}")
         for seed in seeds:
             done = {(r["model"], r["seed"], r["train_size"]) for r in recorded(results)}
             if (name, seed, args.train_size) in done:
                 print(f"{name} seed {seed}: recorded, skipped", flush=True)
                 continue
+            if name in WORD_VECTOR_TUNING:
+                config = MODELS["word_vectors"]
             path = config or tuning_config(name, os.path.join(RUNS, name, f"seed{seed}"))
             row = run_one(name, path, seed, args.train_size, split, results)
             print(f"{name} seed {seed}: {split} accuracy {row['accuracy']:.4f}, {row['epochs']} epochs, "

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 from allennlp.data import Token, Vocabulary
 
@@ -34,3 +35,18 @@ def test_trainable_vectors_learn_and_are_saved():
     embed(embedder, ["good", "qwzxqwzx"]).sum().backward()
     rows = embedder.weight.grad.abs().sum(dim=1).nonzero().flatten().tolist()
     assert rows == [1, 2 + glove_index()["good"]]  # the OOV row learns too; padding does not
+
+
+def test_sparse_gradients_hold_only_the_batch_rows_and_match_the_dense_ones():
+    dense, sparse = GloveEmbedder(trainable=True), GloveEmbedder(trainable=True, sparse=True)
+    words = ["good", "film", "qwzxqwzx", "good"]
+    for embedder in (dense, sparse):
+        (embed(embedder, words) * torch.arange(50.0)).sum().backward()
+    assert sparse.weight.grad.is_sparse and not dense.weight.grad.is_sparse
+    assert sparse.weight.grad.coalesce().indices().unique().numel() == 3  # good, film, OOV
+    torch.testing.assert_close(sparse.weight.grad.to_dense(), dense.weight.grad)
+
+
+def test_sparse_needs_trainable_vectors():
+    with pytest.raises(ValueError, match="trainable"):
+        GloveEmbedder(trainable=False, sparse=True)
