@@ -47,6 +47,8 @@ MODELS = {
     "minilm": "configs/bert.jsonnet",
     # the word-vector model before sparse gradients (dense Adam over all 400,000 rows)
     "word_vectors_dense": "configs/word_vectors.jsonnet",
+    # the CNN before sparse gradients and 60 epochs
+    "cnn_dense_40_epochs": "configs/cnn.jsonnet",
 }
 
 
@@ -62,6 +64,8 @@ def word_vector_variant(trainable: bool, pooling: str) -> Dict[str, Any]:
 OVERRIDES = {
     "word_vectors_dense": {"model.text_field_embedder.token_embedders.tokens.sparse": False,
                            "trainer.optimizer.type": "adam"},
+    "cnn_dense_40_epochs": {"model.text_field_embedder.token_embedders.tokens.sparse": False,
+                            "trainer.optimizer.type": "adam", "trainer.num_epochs": 40},
 }
 # word-vector variants scored on validation (tuning): configs/word_vectors.jsonnet with overrides
 WORD_VECTOR_TUNING = {
