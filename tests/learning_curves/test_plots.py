@@ -41,3 +41,15 @@ def test_history_figure_draws_training_against_validation():
     published = [line for line in curve.axes[0].lines if line.get_label().endswith("(published)")]
     assert len(published) == 3 and all(line.get_linestyle() == "--" for line in published)  # dashed
     assert curve.axes[0].get_xscale() == "log"
+
+
+def test_legend_says_how_many_seeds_each_curve_averages():
+    def row(config, size, runs, mean):
+        return {"config": config, "size": size, "runs": runs, "mean": mean, "std": 0.01 if runs > 1 else float("nan"),
+                "min": mean - 0.01, "max": mean + 0.01}
+
+    rows = [row("nbsvm", 10, 3, 0.6), row("nbsvm", 500, 3, 0.8), row("minilm", 10, 1, 0.55),
+            row("minilm", 500, 3, 0.86), row("cnn", 500, 1, 0.7)]
+    figure = plots.learning_curve_figure(rows, {})
+    _, labels = figure.axes[0].get_legend_handles_labels()
+    assert labels == ["nbsvm (mean of 3 seeds)", "minilm (1 to 3 seeds a size)", "cnn (1 seed)"]

@@ -59,9 +59,8 @@ def learning_curve_figure(
         sizes = [r["size"] for r in points]
         means = [r["mean"] for r in points]
         spread = [0.0 if math.isnan(r["std"]) else r["std"] for r in points]
-        runs = max(r["runs"] for r in points)
         axes.plot(sizes, means, "-o", color=colour, markersize=4, linewidth=2,
-                  label=f"{config} (mean of {runs} seeds)" if runs > 1 else f"{config} (1 seed)")
+                  label=f"{config} ({_seeds_label([r['runs'] for r in points])})")
         axes.fill_between(sizes, [m - s for m, s in zip(means, spread)],
                           [m + s for m, s in zip(means, spread)], color=colour, alpha=0.18, linewidth=0)
         axes.vlines(sizes, [r["min"] for r in points], [r["max"] for r in points], color=colour,
@@ -104,3 +103,11 @@ def history_figure(history: Sequence[Mapping[str, float]], title: Optional[str] 
         figure.suptitle(title)
     figure.tight_layout()
     return figure
+
+
+def _seeds_label(runs: List[int]) -> str:
+    """How many seeds each point averages: "mean of 3 seeds", "1 seed", "1 to 3 seeds a size"."""
+    low, high = min(runs), max(runs)
+    if low != high:
+        return f"{low} to {high} seeds a size"
+    return f"mean of {high} seeds" if high > 1 else "1 seed"
