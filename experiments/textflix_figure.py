@@ -57,9 +57,9 @@ def transformer_budget(epochs: int, head: int, tail: int, transformer: str = Non
 
 # Word vectors below 500 reviews: an epoch is a few optimizer steps (4 at 100 reviews, batches
 # of 32), so 60 epochs with patience 10 ended runs before they learned: in the first sweep a
-# 100-review run stopped at epoch 11 with validation accuracy at chance (0.498), and all three
-# 200-review runs reached their best epoch in the last 8 of 60. Same steps-not-epochs budget
-# as MiniLM's below.
+# 100-review run stopped at epoch 11 with validation accuracy at chance (0.498), and a
+# 200-review run was still improving at the 60-epoch limit (best epoch 55). Same
+# steps-not-epochs budget as MiniLM's below.
 WORD_VECTORS_BY_SIZE = {size: {"trainer.num_epochs": 200, "trainer.patience": 30} for size in (10, 50, 100, 200)}
 
 # label, config, sizes, overrides, by_size (more overrides for some sizes), cpus per run, gpus per run

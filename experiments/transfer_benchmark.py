@@ -236,7 +236,9 @@ def main() -> None:
     os.chdir(REPO)
     os.makedirs(RESULTS, exist_ok=True)
     if args.tune:
-        jobs = [(name, None, "validation") for name in args.tune.split(",")]
+        # MiniLM variants write their config (None here); word-vector variants override the config
+        jobs = [(name, MODELS["word_vectors"] if name in WORD_VECTOR_TUNING else None, "validation")
+                for name in args.tune.split(",")]
         seeds = [0]
         results = os.path.join(RESULTS, "transfer_tuning.jsonl")
     else:
@@ -251,8 +253,6 @@ def main() -> None:
             if (name, seed, args.train_size) in done:
                 print(f"{name} seed {seed}: recorded, skipped", flush=True)
                 continue
-            if name in WORD_VECTOR_TUNING:
-                config = MODELS["word_vectors"]
             path = config or tuning_config(name, os.path.join(RUNS, name, f"seed{seed}"))
             row = run_one(name, path, seed, args.train_size, split, results)
             print(f"{name} seed {seed}: {split} accuracy {row['accuracy']:.4f}, {row['epochs']} epochs, "

@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 import torch
 from allennlp.data import Token, Vocabulary
 
@@ -47,6 +46,7 @@ def test_sparse_gradients_hold_only_the_batch_rows_and_match_the_dense_ones():
     torch.testing.assert_close(sparse.weight.grad.to_dense(), dense.weight.grad)
 
 
-def test_sparse_needs_trainable_vectors():
-    with pytest.raises(ValueError, match="trainable"):
-        GloveEmbedder(trainable=False, sparse=True)
+def test_sparse_is_ignored_for_frozen_vectors():
+    embedder = GloveEmbedder(trainable=False, sparse=True)
+    assert not embedder.sparse and list(embedder.parameters()) == []
+    np.testing.assert_array_equal(embed(embedder, ["film"])[0].numpy(), glove_vectors()[glove_index()["film"]])

@@ -27,7 +27,8 @@ class GloveEmbedder(TokenEmbedder):
     trainable : `bool`, optional (default = `False`)
         Fine-tune the vectors (and learn the OOV vector) with the rest of the model.
     sparse : `bool`, optional (default = `False`)
-        With `trainable`, give the matrix sparse gradients: only the rows of the batch's words.
+        With `trainable`, give the matrix sparse gradients: only the rows of the batch's words
+        (ignored for frozen vectors).
         A dense gradient makes every step touch all 20 million numbers (in the backward pass
         and in Adam), which was most of an epoch's time on a CPU (docs/models.md). Needs an
         optimizer that takes sparse gradients, such as AllenNLP's `dense_sparse_adam`.
@@ -35,9 +36,7 @@ class GloveEmbedder(TokenEmbedder):
 
     def __init__(self, trainable: bool = False, sparse: bool = False) -> None:
         super().__init__()
-        if sparse and not trainable:
-            raise ValueError("GloveEmbedder: sparse=true only applies to trainable vectors (trainable=true)")
-        self.sparse = sparse
+        self.sparse = sparse and trainable  # frozen vectors have no gradient to make sparse
         vectors = glove_vectors()
         weight = torch.zeros(FIRST_WORD_ID + vectors.shape[0], vectors.shape[1])
         weight[FIRST_WORD_ID:] = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
