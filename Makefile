@@ -8,7 +8,7 @@ STAMP := $(VENV)/.textflix-installed
 RUNS ?= runs
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: venv demo test benchmark clean-venv
+.PHONY: venv browser demo test benchmark clean-venv
 
 venv: $(STAMP)
 
@@ -37,7 +37,14 @@ demo: $(STAMP)
 	$(BIN)/allennlp sp-lime $(RUNS)/nbsvm/model.tar.gz examples/reviews.jsonl --budget 2 \
 		--output-file $(RUNS)/nbsvm/sp_lime.json --explanations-file $(RUNS)/nbsvm/explanations.jsonl
 
-test: $(STAMP)
+# The site's browser tests drive Debian's Chromium through its ChromeDriver (nothing is downloaded
+# by Selenium); install them when missing.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 benchmark: $(STAMP)
