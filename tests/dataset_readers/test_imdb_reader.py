@@ -53,7 +53,9 @@ def test_user_jsonl_with_sampling_and_metadata(tmp_path, few_reviews):
     path = tmp_path / "mine.jsonl"
     path.write_text("".join(json.dumps({"text": r.text, "label": r.label, "movie_id": f"tt{i % 3}"}) + "\n"
                             for i, r in enumerate(few_reviews)), encoding="utf-8")
-    instances = list(ImdbReader(train_size=10, seed=0).read(str(path)))
+    # the reader samples the run's training data (tests/dataset_readers/test_train_size_scope.py)
+    (tmp_path / "config.json").write_text(json.dumps({"train_data_path": str(path)}))
+    instances = list(ImdbReader(train_size=10, seed=0, serialization_dir=str(tmp_path)).read(str(path)))
     assert len(instances) == 10
     assert all(inst["metadata"]["movie_id"].startswith("tt") for inst in instances)
 

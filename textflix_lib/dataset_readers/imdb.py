@@ -1,4 +1,6 @@
+import json
 import logging
+import os
 from typing import Any, Dict, Iterable, Optional
 
 from allennlp.common.checks import ConfigurationError
@@ -39,9 +41,22 @@ class ImdbReader(DatasetReader):
     tokenizer : `Tokenizer`, optional (default = `WhitespaceTokenizer()`)
     token_indexers : `Dict[str, TokenIndexer]`, optional (default = `{"tokens": SingleIdTokenIndexer()}`)
     train_size : `int`, optional (default = `None`, the whole pool)
-        Read a class-balanced sample of this many reviews. Applies to every path this reader
-        reads except the embedded `validation` and `test` splits; for your own data, give the
-        validation data a `validation_dataset_reader` without `train_size`.
+        Read a class-balanced sample of this many reviews **of the run's training data
+        only**: the path its config names as `train_data_path`. Every other path -- the
+        validation and test data, a user's file given to `allennlp evaluate` or `predict` --
+        is read whole, so an archive trained with `train_size: 500` scores all of the file it
+        is given (and, given its own training file, exactly the sample it was trained on). A
+        reader built outside a run (in Python) samples the embedded `train` pool only.
+
+        How the reader knows the run: AllenNLP passes `serialization_dir` to the readers it
+        builds, in `allennlp train` (after writing the run's `config.json` there) and in
+        `load_archive` (the unpacked archive, holding the same `config.json`), which
+        `evaluate`, `predict` and every predictor use. The reader takes `train_data_path`
+        from that file. This protects archives already trained (whose config has only a
+        `dataset_reader`) and any user config, and needs no second reader to keep in step
+        with `-o` overrides: a `validation_dataset_reader` copied from the reader would not
+        follow `-o '{"dataset_reader.test_percent": 2}'` and would silently validate on
+        reviews of the training pool.
     seed : `int`, optional (default = `0`)
         The sample's seed. The same (train_size, seed) gives the same reviews everywhere, and
         for one seed smaller samples lie inside larger ones.
@@ -72,6 +87,7 @@ class ImdbReader(DatasetReader):
         label_field: str = "label",
         max_tokens: Optional[int] = None,
         include_metadata: bool = True,
+        serialization_dir: Optional[str] = None,
         **kwargs,
     ) -> None:
         super().__init__(manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs)
@@ -93,17 +109,30 @@ class ImdbReader(DatasetReader):
         self.label_field = label_field
         self.max_tokens = max_tokens
         self.include_metadata = include_metadata
+        # the run's training data when built by `allennlp train`, else None
+        self.training_data_path = _training_data_path(serialization_dir)
+
+    def samples(self, file_path: str) -> bool:
+        """Whether `train_size` applies to this path: the training data only (see above)."""
+        if self.train_size is None:
+            return False
+        path = str(file_path)
+        if self.training_data_path is not None:
+            return path == self.training_data_path
+        return path == "train"
 
     def reviews(self, file_path: str) -> Iterable[Review]:
-        """The reviews behind a data path, sampled if `train_size` says so (no tokenization)."""
+        """The reviews behind a data path, sampled if it is the training data and `train_size`
+        says so (no tokenization)."""
         path = str(file_path)
         if path in SPLIT_NAMES:
             reviews = embedded_split(self.test_percent, self.validation_size)[path]
-            if path != "train":
-                return reviews
         else:
             reviews = formats.read_reviews(path, self.text_field, self.label_field)
-        if self.train_size is None:
+        if not self.samples(path):
+            if self.train_size is not None:
+                logger.info("Reading all of %s: train_size=%d samples the training data only (%s)",
+                            path, self.train_size, self.training_data_path or "train")
             return reviews
         reviews = list(reviews)
         unlabelled = sum(r.label is None for r in reviews)
@@ -136,3 +165,20 @@ class ImdbReader(DatasetReader):
 
     def apply_token_indexers(self, instance: Instance) -> None:
         instance.fields["tokens"].token_indexers = self._token_indexers  # type: ignore
+
+
+def _training_data_path(serialization_dir: Optional[str]) -> Optional[str]:
+    """`train_data_path` of the run whose `config.json` is in `serialization_dir` (written by
+    `allennlp train` before it builds the readers; unpacked from the archive by `load_archive`);
+    None for a reader built outside a run."""
+    if serialization_dir is None:
+        return None
+    config = os.path.join(str(serialization_dir), "config.json")
+    try:
+        with open(config, encoding="utf-8") as handle:
+            path = json.load(handle).get("train_data_path")
+    except (OSError, ValueError, AttributeError) as error:
+        raise ConfigurationError(
+            f"{config}: cannot read the run's config ({error}); the imdb reader takes the "
+            "training data's path from it to know which data train_size samples") from None
+    return None if path is None else str(path)
