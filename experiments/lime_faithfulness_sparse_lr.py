@@ -30,7 +30,7 @@ warnings.filterwarnings("ignore", module="sklearn")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, TextExplainer  # noqa: E402
+from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, Segmenter, TextExplainer  # noqa: E402
 from textflix_lib.algorithms.lime.segments import WORD  # noqa: E402
 from textflix_lib.data.imdb import balanced_sample, embedded_split  # noqa: E402
 
@@ -81,7 +81,7 @@ def main() -> None:
     for selection in args.selections.split(","):
         explainer = TextExplainer(BatchScorer(predict_texts, 256),
                                   LimeExplainer(num_samples=args.num_samples, num_features=10,
-                                                feature_selection=selection), unit="word")
+                                                feature_selection=selection), Segmenter("word"))
         recalls, randoms, calls, evaluated = [], [], [], 0
         t0 = time.time()
         for review in test:

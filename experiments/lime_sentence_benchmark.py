@@ -66,7 +66,7 @@ def main() -> None:
     from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, Segmentation, TextExplainer
     from textflix_lib.algorithms.lime.eraser import deletion_scores, ranking_from_weights
     from textflix_lib.data.imdb import balanced_sample, embedded_split
-    from textflix_lib.predictors.sentence_lime import label_names, probability_function
+    from textflix_lib.predictors.scoring import label_names, probability_function
 
     model, reader = load(args.archive)
     labels = label_names(model)

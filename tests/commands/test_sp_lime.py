@@ -63,5 +63,5 @@ def test_bad_input_names_file_and_line(nbsvm_archive, tmp_path):
         run(SpLime(), str(nbsvm_archive), str(bad), "--output-file", str(tmp_path / "o.json"))
     not_json = tmp_path / "explanations.jsonl"
     not_json.write_text('{"label": "pos"}\n')
-    with pytest.raises(DataFormatError, match=r"line 1: missing \['probability', 'segments'\]"):
+    with pytest.raises(DataFormatError, match=r"line 1: explanation is missing \['probability', 'segments'\]"):
         run(Highlights(), str(not_json), "--output-file", str(tmp_path / "h.json"))

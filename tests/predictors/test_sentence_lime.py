@@ -66,12 +66,13 @@ def test_output_matches_the_model_and_the_text(sentence_lime, sentiment, few_rev
 
 def test_short_and_empty_reviews(sentence_lime, sentiment, nbsvm_archive):
     sentence_lime_archive = nbsvm_archive
-    empty = sentence_lime.predict("")
-    assert empty["segments"] == [] and empty["highlights"] == [] and empty["label"] in ("pos", "neg")
+    for empty in ("", "  \n ", "<br /><br />"):
+        with pytest.raises(ConfigurationError, match="holds no review text"):
+            sentence_lime.predict(empty)
     one = sentence_lime.predict("A wonderful film.")
     assert len(one["segments"]) == 1 and one["model_calls"] == 2
     # one sentence: its weight is the whole change (in log-odds) from nothing to the review
-    nothing = sentiment.predict("")
+    nothing = {"probs": dict(zip(sentence_lime.labels, sentence_lime.explainer.scorer([""])[0]))}
     change = logit(one["probability"]) - logit(nothing["probs"][one["label"]])
     assert one["segments"][0]["weight"] == pytest.approx(change, abs=1e-5)
     in_probability = Predictor.from_path(str(sentence_lime_archive), "sentence_lime", target="probability")

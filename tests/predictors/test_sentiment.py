@@ -33,9 +33,12 @@ def test_clear_sentiment_goes_the_right_way(predictor):
     assert good["probs"]["pos"] > bad["probs"]["pos"]
 
 
-def test_empty_text_gets_an_answer(predictor):
-    output = predictor.predict("")
-    assert output["label"] in ("pos", "neg")
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "<br /><br />", " &nbsp; "])
+def test_empty_text_is_an_error_not_a_confident_prior(predictor, text):
+    with pytest.raises(ConfigurationError, match="holds no review text"):
+        predictor.predict(text)
+    with pytest.raises(ConfigurationError, match="field 'text' holds no review text"):
+        predictor.load_line(json.dumps({"text": text}))
 
 
 @pytest.mark.parametrize("line,message", [

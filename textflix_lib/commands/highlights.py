@@ -12,23 +12,17 @@ from typing import Any, Dict
 from allennlp.commands.subcommand import Subcommand
 
 from textflix_lib.algorithms.lime.highlights import format_summary, highlight_summary
-from textflix_lib.commands.sp_lime import read_json_lines
 from textflix_lib.data.errors import DataFormatError
-
-REQUIRED = ("label", "probability", "segments")
+from textflix_lib.interpret.explanations import read_explanations
 
 
 def highlights(args: argparse.Namespace) -> Dict[str, Any]:
     explanations = []
-    for number, record in read_json_lines(args.input_file):
-        missing = [key for key in REQUIRED if key not in record]
-        if missing:
-            raise DataFormatError(args.input_file, f"missing {missing}; expected a sentence_lime output "
-                                  "(allennlp predict ... --predictor sentence_lime)", number)
-        if args.group_by and args.group_by not in record:
+    for number, explanation in read_explanations(args.input_file):
+        if args.group_by and args.group_by not in explanation.extra:
             raise DataFormatError(args.input_file, f"no '{args.group_by}' field to group by "
-                                  f"(fields: {sorted(record)})", number)
-        explanations.append(record)
+                                  f"(fields: {sorted(explanation.to_json())})", number)
+        explanations.append(explanation)
     summary = highlight_summary(explanations, group_by=args.group_by, positive_label=args.positive_label,
                                 max_highlights=args.max_highlights, min_weight=args.min_weight)
     Path(args.output_file).parent.mkdir(parents=True, exist_ok=True)
@@ -40,7 +34,10 @@ def highlights(args: argparse.Namespace) -> Dict[str, Any]:
 
 @Subcommand.register("highlights")
 class Highlights(Subcommand):
-    """Most positive and most negative review highlights, per group, from sentence explanations."""
+    """Most positive and most negative review highlights, per group, from sentence explanations.
+
+    Registered as a `Subcommand` with name "highlights".
+    """
 
     requires_plugins = True
 

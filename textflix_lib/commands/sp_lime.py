@@ -11,77 +11,29 @@ interrupted run resumes. That file has one `sentence_lime` output per line (plus
 """
 import argparse
 import json
-import logging
 import sys
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, List
 
 from allennlp.commands.subcommand import Subcommand
-from allennlp.common import Tqdm
 from allennlp.common.checks import ConfigurationError
 from allennlp.predictors import Predictor
 
+from textflix_lib.algorithms.lime import ExplainedReview
 from textflix_lib.algorithms.lime.submodular_pick import pick_explanations
-from textflix_lib.data.errors import DataFormatError
-from textflix_lib.data.imdb import content_hash
-from textflix_lib.predictors.sentiment import text_of
-
-logger = logging.getLogger(__name__)
+from textflix_lib.interpret.explanations import explain_file
 
 
-def read_json_lines(path: str) -> Iterator[Tuple[int, Dict[str, Any]]]:
-    """(line number, object) for each non-blank line; a bad line raises `DataFormatError`."""
-    if not Path(path).is_file():
-        raise DataFormatError(path, "no such file; expected a JSON-lines file, one {\"text\": \"...\"} per line")
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise DataFormatError(path, f"not valid JSON ({error.msg}); expected one JSON object per line", number)
-            if not isinstance(record, dict):
-                raise DataFormatError(path, f"expected a JSON object, got {type(record).__name__}", number)
-            yield number, record
-
-
-def explain_file(predictor: Predictor, input_file: str, cache_file: str) -> List[Dict[str, Any]]:
-    """Explanations of every review of `input_file`, reusing those already in `cache_file`."""
-    reviews = []
-    for number, record in read_json_lines(input_file):
-        try:
-            text = text_of(record)
-        except ConfigurationError as error:
-            raise DataFormatError(input_file, str(error), number) from error
-        reviews.append((number, content_hash(text), record))
-    cached: Dict[Tuple[int, str], Dict[str, Any]] = {}
-    if Path(cache_file).is_file():
-        for _, explanation in read_json_lines(cache_file):
-            cached[(explanation.get("_line"), explanation.get("_digest"))] = explanation
-        logger.info("Reusing %d explanations from %s", len(cached), cache_file)
-    explanations = []
-    Path(cache_file).parent.mkdir(parents=True, exist_ok=True)
-    with open(cache_file, "a", encoding="utf-8") as cache:
-        for number, digest, record in Tqdm.tqdm(reviews, desc="explaining"):
-            explanation = cached.get((number, digest))
-            if explanation is None:
-                explanation = {**predictor.predict_json(record), "_line": number, "_digest": digest}
-                cache.write(json.dumps(explanation) + "\n")
-                cache.flush()
-            explanations.append(explanation)
-    return explanations
-
-
-def format_pick(explanation: Dict[str, Any], rank: int, features: List[str], shown: int = 3) -> str:
-    ids = ", ".join(f"{k}={explanation[k]}" for k in ("review_id", "id", "movie_id") if k in explanation)
-    lines = [f"#{rank} (line {explanation.get('_line')}{', ' + ids if ids else ''}): "
-             f"{explanation['label']} {explanation['probability']:.3f}, fit R^2 {explanation['fit_r2']:.2f}, "
-             f"weights toward {explanation['label']} ({explanation.get('target', 'probability')})",
+def format_pick(explanation: ExplainedReview, rank: int, features: List[str], shown: int = 3) -> str:
+    extra = explanation.extra
+    ids = ", ".join(f"{k}={extra[k]}" for k in ("review_id", "id", "movie_id") if k in extra)
+    lines = [f"#{rank} (line {explanation.line}{', ' + ids if ids else ''}): "
+             f"{explanation.label} {explanation.probability:.3f}, fit R^2 {explanation.fit_r2:.2f}, "
+             f"weights toward {explanation.label} ({explanation.target})",
              f"   covers: {', '.join(features)}"]
-    for highlight in explanation["highlights"][:shown]:
-        text = highlight["text"] if len(highlight["text"]) <= 160 else highlight["text"][:157] + "..."
-        lines.append(f"   [{highlight['weight']:+.3f}] {text}")
+    for highlight in explanation.highlighted[:shown]:
+        text = highlight.text if len(highlight.text) <= 160 else highlight.text[:157] + "..."
+        lines.append(f"   [{highlight.weight:+.3f}] {text}")
     return "\n".join(lines)
 
 
@@ -97,14 +49,14 @@ def sp_lime(args: argparse.Namespace) -> Dict[str, Any]:
     result = {
         "budget": args.budget, "unit": args.unit, "reviews": len(explanations),
         "total_importance": picks["total_importance"], "important_features": picks["important_features"],
-        "picked": [{**p, "explanation": explanations[p["index"]]} for p in picks["picked"]],
+        "picked": [{**p, "explanation": explanations[p["index"]].to_json()} for p in picks["picked"]],
     }
     Path(args.output_file).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output_file).write_text(json.dumps(result, indent=1))
     total = picks["total_importance"] or 1.0
     print(f"SP-LIME: {len(picks['picked'])} of {len(explanations)} reviews (budget {args.budget})")
     for rank, pick in enumerate(result["picked"], start=1):
-        print(format_pick(pick["explanation"], rank, pick["features"]))
+        print(format_pick(explanations[pick["index"]], rank, pick["features"]))
         print(f"   coverage so far {pick['coverage'] / total:.0%} of the total importance")
     print(f"wrote {args.output_file}")
     return result
@@ -112,7 +64,10 @@ def sp_lime(args: argparse.Namespace) -> Dict[str, Any]:
 
 @Subcommand.register("sp-lime")
 class SpLime(Subcommand):
-    """SP-LIME: the B reviews whose explanations together cover the most important features."""
+    """SP-LIME: the B reviews whose explanations together cover the most important features.
+
+    Registered as a `Subcommand` with name "sp-lime".
+    """
 
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description = ("Explain reviews with LIME and pick the B whose explanations cover the most "

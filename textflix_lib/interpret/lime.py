@@ -5,10 +5,10 @@ from allennlp.common.util import JsonDict, sanitize
 from allennlp.interpret.saliency_interpreters import SaliencyInterpreter
 from allennlp.predictors import Predictor
 
-from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, TextExplainer
+from textflix_lib.algorithms.lime import Segmenter
 from textflix_lib.algorithms.lime.explainer import DEFAULT_KERNEL_WIDTH
-from textflix_lib.predictors.sentence_lime import label_names, probability_function
-from textflix_lib.predictors.sentiment import text_of
+from textflix_lib.predictors.base import review_text
+from textflix_lib.predictors.scoring import label_names, text_explainer
 
 
 @SaliencyInterpreter.register("lime")
@@ -18,10 +18,13 @@ class LimeInterpreter(SaliencyInterpreter):
     `probs` (e.g. `sentiment`). Saliency is given per sentence (or word), not per model token:
     a LIME unit is what a reader sees, and a transformer's word pieces are not.
 
+    Registered as a `SaliencyInterpreter` with name "lime".
+
     `saliency_interpret_from_json({"text": ...})` returns `{"instance_1": {"grad_input_1": [...],
     "segments": [...], "label": ..., "fit_r2": ...}}`: `grad_input_1` holds each segment's
     absolute weight, normalised to sum to 1 (the convention of AllenNLP's gradient
-    interpreters); `segments` the signed weights and offsets of the `sentence_lime` predictor.
+    interpreters); `segments` the signed weights and offsets (into the cleaned text) of the
+    `sentence_lime` predictor.
 
     # Parameters
 
@@ -42,15 +45,12 @@ class LimeInterpreter(SaliencyInterpreter):
         super().__init__(predictor)
         model, reader = predictor._model, predictor._dataset_reader
         self.labels = label_names(model)
-        self.explainer = TextExplainer(
-            BatchScorer(probability_function(model, reader), batch_size),
-            LimeExplainer(num_samples=num_samples, kernel_width=kernel_width, num_features=num_features, seed=seed,
-                          target=target),
-            unit=unit,
-        )
+        self.explainer = text_explainer(model, reader, Segmenter(unit), num_samples=num_samples,
+                                        batch_size=batch_size, kernel_width=kernel_width,
+                                        num_features=num_features, seed=seed, target=target)
 
     def saliency_interpret_from_json(self, inputs: JsonDict) -> JsonDict:
-        explanation = self.explainer.explain(text_of(inputs))
+        explanation = self.explainer.explain(review_text(inputs).text)
         output = explanation.to_json(self.labels)
         magnitude = numpy.abs(explanation.segment_weights)
         total = magnitude.sum()

@@ -3,7 +3,7 @@ sparse logistic regression really uses (at most 10 per review) with K = 10."""
 import numpy as np
 import pytest
 
-from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, TextExplainer
+from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, Segmenter, TextExplainer
 from textflix_lib.algorithms.lime.segments import WORD
 from textflix_lib.data.imdb import balanced_sample
 
@@ -26,7 +26,7 @@ def sparse_lr(split):
 def test_word_lime_recovers_the_truly_important_words(sparse_lr, split):
     vectorizer, model, important = sparse_lr
     explainer = TextExplainer(BatchScorer(lambda texts: model.predict_proba(vectorizer.transform(texts)), 512),
-                              LimeExplainer(num_samples=500, num_features=10, feature_selection="lasso"), unit="word")
+                              LimeExplainer(num_samples=500, num_features=10, feature_selection="lasso"), Segmenter("word"))
     recalls = []
     for review in balanced_sample(split.test, 200, seed=1):
         segmentation = explainer.segment(review.text)

@@ -1,11 +1,14 @@
 import pytest
 
+from textflix_lib.algorithms.lime import ExplainedReview
+
 from textflix_lib.algorithms.lime.highlights import format_summary, highlight_summary
 
 
 def review(label, sentences, movie, probability=0.9):
     segments = [{"text": t, "start": i, "end": i + len(t), "weight": w} for i, (t, w) in enumerate(sentences)]
-    return {"label": label, "probability": probability, "segments": segments, "movie_id": movie, "review_id": f"{movie}-{len(sentences)}"}
+    return ExplainedReview.from_json({"label": label, "probability": probability, "segments": segments,
+                                      "movie_id": movie, "review_id": f"{movie}-{len(sentences)}"})
 
 
 def test_one_highlight_per_review_pooled_by_group():

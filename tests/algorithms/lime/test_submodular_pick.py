@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 
+from textflix_lib.algorithms.lime import ExplainedReview
+
 from textflix_lib.algorithms.lime.submodular_pick import (
     covered_fraction, explanation_matrix, pick_explanations, submodular_pick)
 
@@ -34,8 +36,10 @@ def test_greedy_gain_is_never_worse_than_any_single_row():
 
 def _explanation(sentences, unit="sentence"):
     segments = [{"text": t, "start": 0, "end": len(t), "weight": w} for t, w in sentences]
-    highlights = sorted(segments, key=lambda s: -abs(s["weight"]))[:3]
-    return {"unit": unit, "segments": segments, "highlights": highlights, "label": "pos", "probability": 0.9}
+    order = sorted(range(len(segments)), key=lambda i: -abs(segments[i]["weight"]))[:3]
+    highlights = [{"index": i, **segments[i]} for i in order]
+    return ExplainedReview.from_json({"unit": unit, "segments": segments, "highlights": highlights, "label": "pos",
+                                      "probability": 0.9})
 
 
 def test_sentences_are_compared_by_their_content_words():

@@ -9,18 +9,12 @@ positive highlights, the others the negative ones; each list is sorted by weight
 """
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
+from textflix_lib.algorithms.lime.explained import ExplainedReview
+
 DEFAULT_CARRIED = ("review_id", "id", "movie_id", "label_true", "author")
 
 
-def review_highlight(explanation: Dict[str, Any], min_weight: float = 0.0) -> Optional[Dict[str, Any]]:
-    best = None
-    for segment in explanation.get("segments", []):
-        if segment["weight"] > min_weight and (best is None or segment["weight"] > best["weight"]):
-            best = segment
-    return best
-
-
-def highlight_summary(explanations: Iterable[Dict[str, Any]], group_by: Optional[str] = None,
+def highlight_summary(explanations: Iterable[ExplainedReview], group_by: Optional[str] = None,
                       positive_label: str = "pos", max_highlights: int = 20, min_weight: float = 0.0,
                       carry: Sequence[str] = DEFAULT_CARRIED) -> Dict[str, Any]:
     """
@@ -31,21 +25,22 @@ def highlight_summary(explanations: Iterable[Dict[str, Any]], group_by: Optional
     """
     groups: Dict[str, Dict[str, Any]] = {}
     for number, explanation in enumerate(explanations):
-        if group_by is not None and group_by not in explanation:
+        fields = explanation.extra
+        if group_by is not None and group_by not in fields:
             raise KeyError(f"explanation {number} has no '{group_by}' field to group by "
-                           f"(fields: {sorted(explanation)})")
-        key = "all" if group_by is None else str(explanation[group_by])
+                           f"(fields: {sorted(fields)})")
+        key = "all" if group_by is None else str(fields[group_by])
         group = groups.setdefault(key, {"reviews": 0, "positive": 0, "_pos": [], "_neg": []})
         group["reviews"] += 1
-        is_positive = explanation["label"] == positive_label
+        is_positive = explanation.label == positive_label
         group["positive"] += int(is_positive)
-        best = review_highlight(explanation, min_weight)
+        best = explanation.strongest_segment(min_weight)
         if best is None:
             continue
-        item = {"text": best["text"], "start": best["start"], "end": best["end"],
-                "weight": best["weight"], "label": explanation["label"],
-                "probability": explanation["probability"], "review": number}
-        item.update({field: explanation[field] for field in carry if field in explanation})
+        item = {"text": best.text, "start": best.start, "end": best.end,
+                "weight": best.weight, "label": explanation.label,
+                "probability": explanation.probability, "review": number}
+        item.update({field: fields[field] for field in carry if field in fields})
         group["_pos" if is_positive else "_neg"].append(item)
     summary = {}
     for key, group in groups.items():

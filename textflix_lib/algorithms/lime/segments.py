@@ -12,7 +12,7 @@ space between sentences, punctuation between words) is kept. No AllenNLP here.
 import functools
 import re
 from dataclasses import dataclass
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -80,13 +80,14 @@ def word_spans(text: str) -> List[Tuple[int, int]]:
     return [m.span() for m in WORD.finditer(text)]
 
 
-class Segmentation:
+@dataclass(frozen=True)
+class Segmenter:
     """
-    A text cut into units, and the binary representation LIME perturbs.
+    How texts are cut into LIME's interpretable units: the settings, shared by every text an
+    explainer sees (`segment(text)` gives one text's `Segmentation`).
 
     # Parameters
 
-    text : `str`
     unit : `str`, optional (default = `"sentence"`)
         `"sentence"` or `"word"`.
     bow : `bool`, optional (default = `True`)
@@ -98,26 +99,50 @@ class Segmentation:
         The `lime` package's mask; for sequence models a tokenizer's `[MASK]` is an option.
     """
 
+    unit: str = "sentence"
+    bow: bool = True
+    mode: str = "drop"
+    mask_string: str = "UNKWORDZ"
+
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS:
+            raise ValueError(f"unit must be one of {UNITS}, got {self.unit!r}")
+        if self.mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {self.mode!r}")
+
+    def spans(self, text: str) -> List[Tuple[int, int]]:
+        return sentence_spans(text) if self.unit == "sentence" else word_spans(text)
+
+    def segment(self, text: str) -> "Segmentation":
+        return Segmentation(text, settings=self)
+
+
+class Segmentation:
+    """
+    One text cut into units, and the binary representation LIME perturbs.
+
+    # Parameters
+
+    text : `str`
+    unit, bow, mode, mask_string
+        As in `Segmenter`; or pass `settings`, a `Segmenter`, instead.
+    """
+
     def __init__(self, text: str, unit: str = "sentence", bow: bool = True, mode: str = "drop",
-                 mask_string: str = "UNKWORDZ") -> None:
-        if unit not in UNITS:
-            raise ValueError(f"unit must be one of {UNITS}, got {unit!r}")
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+                 mask_string: str = "UNKWORDZ", settings: Optional[Segmenter] = None) -> None:
+        settings = settings or Segmenter(unit, bow, mode, mask_string)
+        self.settings = settings
         self.text = text
-        self.unit = unit
-        self.mode = mode
-        self.mask_string = mask_string
-        spans = sentence_spans(text) if unit == "sentence" else word_spans(text)
+        by_word = settings.unit == "word" and settings.bow
         names: List[str] = []
         index = {}
         segments = []
-        for start, end in spans:
+        for start, end in settings.spans(text):
             piece = text[start:end]
-            key = piece.lower() if (unit == "word" and bow) else len(names)
+            key = piece.lower() if by_word else len(names)
             if key not in index:
                 index[key] = len(names)
-                names.append(piece.lower() if unit == "word" and bow else piece)
+                names.append(piece.lower() if by_word else piece)
             segments.append(Segment(start, end, piece, index[key]))
         self.segments: List[Segment] = segments
         self.feature_names: List[str] = names
@@ -130,7 +155,15 @@ class Segmentation:
             position = segment.end
         parts.append(text[position:])
         self._parts = np.array(parts, dtype=object)
-        self._replacement = mask_string if mode == "mask" else ""
+        self._replacement = settings.mask_string if settings.mode == "mask" else ""
+
+    @property
+    def unit(self) -> str:
+        return self.settings.unit
+
+    @property
+    def mode(self) -> str:
+        return self.settings.mode
 
     @property
     def num_features(self) -> int:

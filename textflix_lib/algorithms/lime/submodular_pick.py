@@ -21,6 +21,8 @@ from typing import Dict, Iterable, List, Sequence, Tuple
 
 import numpy as np
 
+from textflix_lib.algorithms.lime.explained import ExplainedReview
+
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 
 
@@ -35,20 +37,20 @@ def content_words(text: str, stop_words: frozenset) -> List[str]:
     return [w for w in words if len(w) > 1 and w not in stop_words]
 
 
-def explanation_matrix(explanations: Sequence[Dict]) -> Tuple[np.ndarray, List[str]]:
-    """W and its column names from explanations in the `TextExplanation.to_json` format."""
+def explanation_matrix(explanations: Sequence[ExplainedReview]) -> Tuple[np.ndarray, List[str]]:
+    """W and its column names from explanations."""
     stop_words = _stop_words()
     rows: List[Dict[str, float]] = []
     for explanation in explanations:
         row: Dict[str, float] = {}
-        if explanation.get("unit") == "word":
-            for segment in explanation["segments"]:
-                if segment["weight"] != 0:
-                    row[segment["text"].lower()] = abs(segment["weight"])
+        if explanation.unit == "word":
+            for segment in explanation.segments:
+                if segment.weight != 0:
+                    row[segment.text.lower()] = abs(segment.weight)
         else:
-            for highlight in explanation["highlights"]:
-                for word in set(content_words(highlight["text"], stop_words)):
-                    row[word] = max(row.get(word, 0.0), abs(highlight["weight"]))
+            for highlight in explanation.highlighted:
+                for word in set(content_words(highlight.text, stop_words)):
+                    row[word] = max(row.get(word, 0.0), abs(highlight.weight))
         rows.append(row)
     names = sorted({name for row in rows for name in row})
     column = {name: j for j, name in enumerate(names)}
@@ -79,7 +81,7 @@ def submodular_pick(W: np.ndarray, budget: int) -> Tuple[List[int], List[float],
     return picked, coverage, importance
 
 
-def pick_explanations(explanations: Sequence[Dict], budget: int, top_features: int = 5) -> Dict:
+def pick_explanations(explanations: Sequence[ExplainedReview], budget: int, top_features: int = 5) -> Dict:
     """SP-LIME over explanations: the picked reviews (index, coverage gain, the features they
     cover) and the most important features overall."""
     W, names = explanation_matrix(explanations)

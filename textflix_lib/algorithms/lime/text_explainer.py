@@ -7,7 +7,8 @@ import numpy as np
 
 from textflix_lib.algorithms.lime.explainer import Explanation, LimeExplainer
 from textflix_lib.algorithms.lime.scoring import BatchScorer
-from textflix_lib.algorithms.lime.segments import Segmentation
+from textflix_lib.algorithms.lime.explained import ExplainedReview, ExplainedSegment
+from textflix_lib.algorithms.lime.segments import Segmentation, Segmenter
 
 
 @dataclass
@@ -38,38 +39,41 @@ class TextExplanation:
                 break
         return order
 
-    def to_json(self, labels: Sequence[str], positive_label: Optional[str] = "pos", top_k: int = 3) -> Dict[str, Any]:
-        """The explanation as the report shows it: the label and its probability, every
-        segment in text order with offsets and a signed weight toward the predicted label (and,
-        for a two-label model with `positive_label`, toward that label), the top-k highlights,
-        and the surrogate's fit. Weights are in units of `target` (probability or log-odds)."""
+    def record(self, labels: Sequence[str], positive_label: Optional[str] = "pos", top_k: int = 3) -> ExplainedReview:
+        """The explanation as the report shows it (an `ExplainedReview`): the label and its
+        probability, every segment in text order with offsets and a signed weight toward the
+        predicted label (and, for a two-label model with `positive_label`, toward that label),
+        the top-k highlights, and the surrogate's fit. Weights are in units of `target`
+        (probability or log-odds)."""
         exp = self.explanation
         label = labels[exp.label]
         to_positive = None
         if positive_label is not None and len(labels) == 2 and positive_label in labels:
             # p(other) = 1 - p(label): the surrogate for the other label is the same fit, negated
             to_positive = 1.0 if label == positive_label else -1.0
-        segments = []
-        for segment, weight in zip(self.segmentation.segments, self.segment_weights):
-            item = {"text": segment.text, "start": segment.start, "end": segment.end, "weight": float(weight)}
-            if to_positive is not None:
-                item["positive_weight"] = float(to_positive * weight)
-            segments.append(item)
-        highlights = [{"index": i, **segments[i]} for i in self.top_segments(top_k)]
-        return {
-            "label": label,
-            "probability": float(exp.prediction),
-            "probs": {name: float(p) for name, p in zip(labels, exp.probs)},
-            "unit": self.segmentation.unit,
-            "segments": segments,
-            "highlights": highlights,
-            "target": exp.target,
-            "intercept": float(exp.intercept),
-            "fit_r2": float(exp.score),
-            "num_features": self.segmentation.num_features,
-            "exact": exp.exact,
-            "model_calls": self.model_calls,
-        }
+        segments = [
+            ExplainedSegment(segment.text, segment.start, segment.end, float(weight),
+                             None if to_positive is None else float(to_positive * weight))
+            for segment, weight in zip(self.segmentation.segments, self.segment_weights)
+        ]
+        return ExplainedReview(
+            label=label,
+            probability=float(exp.prediction),
+            probs={name: float(p) for name, p in zip(labels, exp.probs)},
+            unit=self.segmentation.unit,
+            segments=segments,
+            highlights=self.top_segments(top_k),
+            target=exp.target,
+            intercept=float(exp.intercept),
+            fit_r2=float(exp.score),
+            num_features=self.segmentation.num_features,
+            exact=exp.exact,
+            model_calls=self.model_calls,
+        )
+
+    def to_json(self, labels: Sequence[str], positive_label: Optional[str] = "pos", top_k: int = 3) -> Dict[str, Any]:
+        """`record(...)` in its JSON form."""
+        return self.record(labels, positive_label, top_k).to_json()
 
 
 class TextExplainer:
@@ -81,26 +85,21 @@ class TextExplainer:
     scorer : `BatchScorer`
         Scores texts with the model (distinct texts once, in length-sorted batches).
     explainer : `LimeExplainer`
-    unit : `str`, optional (default = `"sentence"`)
-    bow : `bool`, optional (default = `True`)
-        Words only: one feature per distinct word.
-    mode : `str`, optional (default = `"drop"`)
-        Remove a unit (`"drop"`) or replace it with `mask_string` (`"mask"`).
-    mask_string : `str`, optional (default = `"UNKWORDZ"`)
+    segmenter : `Segmenter`, optional (default = `Segmenter()`, sentences dropped)
+        How a text is cut into units and how a unit is removed.
     """
 
-    def __init__(self, scorer: BatchScorer, explainer: LimeExplainer, unit: str = "sentence",
-                 bow: bool = True, mode: str = "drop", mask_string: str = "UNKWORDZ") -> None:
+    def __init__(self, scorer: BatchScorer, explainer: LimeExplainer, segmenter: Optional[Segmenter] = None) -> None:
         self.scorer = scorer
         self.explainer = explainer
-        self.unit = unit
-        self.bow = bow
-        self.mode = mode
-        self.mask_string = mask_string
-        Segmentation("", unit, bow, mode, mask_string)  # validates unit and mode now
+        self.segmenter = segmenter or Segmenter()
+
+    @property
+    def unit(self) -> str:
+        return self.segmenter.unit
 
     def segment(self, text: str) -> Segmentation:
-        return Segmentation(text, self.unit, self.bow, self.mode, self.mask_string)
+        return self.segmenter.segment(text)
 
     def explain(self, text: str, label: Optional[int] = None) -> TextExplanation:
         segmentation = self.segment(text)

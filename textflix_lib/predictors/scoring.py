@@ -1,0 +1,83 @@
+"""A trained model as a plain scoring function, and the LIME explainer built on it.
+
+`probability_function(model, reader)` turns an archive's model and reader into
+``texts -> (len(texts), labels) probabilities``, the numpy interface the LIME code in
+`textflix_lib.algorithms.lime` (and the experiments, and the site's precompute) works with.
+`label_names(model)` is the one place that knows how to read a model's labels, and
+`text_explainer(...)` the one place a `TextExplainer` is assembled for a model.
+"""
+from typing import Callable, List, Optional
+
+import numpy
+import torch
+from allennlp.data import Batch, DatasetReader, Instance
+from allennlp.models import Model
+from allennlp.nn import util as nn_util
+
+from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, Segmenter, TextExplainer
+from textflix_lib.algorithms.lime.explainer import DEFAULT_KERNEL_WIDTH
+
+PredictTexts = Callable[[List[str]], numpy.ndarray]
+
+
+def label_namespace(model: Model) -> str:
+    """The vocabulary namespace of a classifier's labels: its public `label_namespace` (our
+    models), else the `label_namespace` argument AllenNLP's `BasicClassifier` keeps as
+    `_label_namespace`, else `"labels"`."""
+    namespace = getattr(model, "label_namespace", None)
+    if namespace is None:
+        namespace = getattr(model, "_label_namespace", "labels")
+    return str(namespace)
+
+
+def label_names(model: Model) -> List[str]:
+    """The model's labels in the order of its `probs` columns."""
+    namespace = label_namespace(model)
+    vocab = model.vocab
+    return [vocab.get_token_from_index(i, namespace) for i in range(vocab.get_vocab_size(namespace))]
+
+
+def probability_function(model: Model, reader: DatasetReader) -> PredictTexts:
+    """``texts -> (len(texts), labels) probabilities`` for any classifier whose output has
+    `probs`: the archive's own reader tokenizes (n-grams, word pieces, ...), the model scores
+    the whole list as one batch (`BatchScorer` decides the batches). Unlike
+    `forward_on_instances` it skips `make_output_human_readable`, which LIME does not need."""
+
+    def predict_texts(texts: List[str]) -> numpy.ndarray:
+        instances: List[Instance] = []
+        for text in texts:
+            instance = reader.text_to_instance(text)
+            reader.apply_token_indexers(instance)
+            instances.append(instance)
+        batch = Batch(instances)
+        batch.index_instances(model.vocab)
+        inputs = nn_util.move_to_device(batch.as_tensor_dict(), model._get_prediction_device())
+        with torch.no_grad():
+            probs = model(**inputs)["probs"]
+        return probs.detach().cpu().numpy().astype(float)
+
+    return predict_texts
+
+
+def text_explainer(
+    model: Model,
+    reader: DatasetReader,
+    segmenter: Segmenter,
+    num_samples: int = 64,
+    batch_size: int = 32,
+    kernel_width: float = DEFAULT_KERNEL_WIDTH,
+    num_features: Optional[int] = None,
+    feature_selection: str = "auto",
+    target: str = "log_odds",
+    samples_per_feature: int = 0,
+    seed: int = 0,
+) -> TextExplainer:
+    """LIME over `segmenter`'s units of a text, scored by `model` through `reader`. Raises
+    `ValueError` for settings LIME does not accept."""
+    return TextExplainer(
+        BatchScorer(probability_function(model, reader), batch_size),
+        LimeExplainer(num_samples=num_samples, kernel_width=kernel_width, num_features=num_features,
+                      feature_selection=feature_selection, seed=seed, target=target,
+                      samples_per_feature=samples_per_feature),
+        segmenter,
+    )
