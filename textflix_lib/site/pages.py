@@ -188,7 +188,7 @@ STRIP_LEVELS = 20
 def strip_level(value: float) -> int:
     """A certainty in [0.5, 1] as an integer level 0..STRIP_LEVELS-1."""
     fraction = min(max((value - 0.5) / 0.5, 0.0), 1.0)
-    return min(int(fraction * STRIP_LEVELS), STRIP_LEVELS - 1)
+    return min(int(round(fraction * STRIP_LEVELS, 6)), STRIP_LEVELS - 1)  # round: 0.95 is level 18
 
 
 def strip_code(reviews: Sequence[Review], model: str, labels: Labels = DEFAULT_LABELS) -> str:
