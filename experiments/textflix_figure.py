@@ -119,7 +119,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import textflix_lib  # noqa: F401  registers the components (and imports AllenNLP)
-    from textflix_lib.commands.learning_curve import load_configs
+    from textflix_lib.learning_curves.configs import load_configs
     from textflix_lib.learning_curves import plan, report
     from textflix_lib.learning_curves.sweep import run_sweep
 

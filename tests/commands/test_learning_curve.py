@@ -6,7 +6,8 @@ import json
 import pytest
 from allennlp.common.checks import ConfigurationError
 
-from textflix_lib.commands.learning_curve import LearningCurve, load_configs
+from textflix_lib.commands.learning_curve import LearningCurve
+from textflix_lib.learning_curves.configs import load_configs
 from textflix_lib.learning_curves import plan
 
 

@@ -5,7 +5,7 @@ scratch space and its results and small files come back into OUT."""
 import json
 from pathlib import Path
 
-from textflix_lib.commands.learning_curve import load_configs
+from textflix_lib.learning_curves.configs import load_configs
 from textflix_lib.learning_curves import plan
 from textflix_lib.learning_curves.store import ResultStore
 from textflix_lib.learning_curves.sweep import run_sweep

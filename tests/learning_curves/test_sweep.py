@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from textflix_lib.commands.learning_curve import LearningCurve, load_configs
+from textflix_lib.commands.learning_curve import LearningCurve
+from textflix_lib.learning_curves.configs import load_configs
 from textflix_lib.learning_curves import plan
 from textflix_lib.learning_curves.store import ResultStore
 from textflix_lib.learning_curves.sweep import run_sweep

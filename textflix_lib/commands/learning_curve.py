@@ -7,18 +7,18 @@ trains every (config, size, seed) on Ray workers, scores each on the held-out te
 appends one line per run to `runs/curves/results.jsonl`; then writes `summary.csv`,
 `summary.md`, `learning_curve.png`/`.svg` and per-run `history.png`. Run it again to resume:
 recorded runs are skipped. The work is done by the plain modules of
-`textflix_lib.learning_curves`; this file only reads the configs and the command line.
+`textflix_lib.learning_curves` (`configs` reads the configs); this file only reads the command line.
 """
 import argparse
 import logging
 import os
-from typing import Any, Dict, List
+from typing import Any, Dict
 
 from allennlp.commands.subcommand import Subcommand
-from allennlp.common import Params
 from allennlp.common.checks import ConfigurationError
 
 from textflix_lib.learning_curves import aggregate, plan, report
+from textflix_lib.learning_curves.configs import load_configs
 from textflix_lib.learning_curves.sweep import run_sweep
 
 logger = logging.getLogger(__name__)
@@ -65,24 +65,6 @@ class LearningCurve(Subcommand):
                                help="show the workers' AllenNLP output on this console")
         subparser.set_defaults(func=learning_curve_from_args)
         return subparser
-
-
-def load_configs(arguments: List[str], overrides: str = "", test_data_path: str = "test") -> List[plan.Config]:
-    """Evaluate each config with the overrides (Jsonnet, as `allennlp train` does). A config
-    without a `test_data_path` is scored on `test_data_path` (default: the embedded test split)."""
-    configs = []
-    for argument in arguments:
-        try:
-            label, path = plan.parse_config_argument(argument)
-        except ValueError as error:
-            raise ConfigurationError(str(error)) from None
-        if not os.path.isfile(path):
-            raise ConfigurationError(f"{path}: no such config file")
-        params = Params.from_file(path, overrides).as_dict(quiet=True)
-        if not params.get("test_data_path") and test_data_path:
-            params["test_data_path"] = test_data_path
-        configs.append(plan.Config(label, path, params, overrides))
-    return configs
 
 
 def learning_curve_from_args(args: argparse.Namespace) -> Dict[str, Any]:

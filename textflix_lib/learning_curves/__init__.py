@@ -3,6 +3,7 @@
 Plain modules (no AllenNLP at import time), so the maths and the plots are quick to test and
 reusable from a notebook:
 
+- ``configs``: reads the Jsonnet configs of a sweep (AllenNLP's ``Params``, imported when called);
 - ``plan``: which (config, size, seed) runs a sweep makes, and the parameters of each run;
 - ``store``: the append-only JSONL of finished runs, which makes a sweep resumable;
 - ``sweep``: runs the plan on Ray, in long-lived worker actors (``worker``), gathering the
