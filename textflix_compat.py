@@ -15,6 +15,9 @@ load. Each fix is for one measured breakage (``shared/brief/environment.md``):
 3. ``pkg_resources`` for py-rouge: solved by the ``setuptools<81`` pin, not here.
 4. ``cached_transformers.get_tokenizer`` passes ``add_special_tokens=`` to
    ``AutoTokenizer.from_pretrained``, which current transformers rejects: the keyword is dropped.
+5. ``allennlp predict`` reports an unreadable input line without saying which one: the line
+   reader of its private ``_PredictManager`` is replaced by one that raises textflix's
+   ``DataFormatError`` naming the file (or ``<stdin>``) and the line number.
 
 Set ``TEXTFLIX_NO_COMPAT=1`` to switch all of this off.
 """
@@ -29,6 +32,7 @@ _PATCHED_MODULES = {
     "allennlp.modules.vision",
     "allennlp.training.optimizers",
     "allennlp.common.cached_transformers",
+    "allennlp.commands.predict",
 }
 
 
@@ -114,11 +118,46 @@ def _drop_add_special_tokens(exec_module):
     return run
 
 
+def _number_predict_input_lines(exec_module):
+    def run(module):
+        exec_module(module)
+        manager = module._PredictManager
+        cached_path, open_compressed = module.cached_path, module.open_compressed
+
+        def _get_json_data(self):
+            """Each non-blank input line as the predictor loads it; a line it cannot load is a
+            ``DataFormatError`` naming the file and the line number."""
+            # imported here, not at hook time: allennlp.commands is still loading then
+            from textflix_lib.data.errors import DataFormatError
+
+            source = "<stdin>" if self._input_file == "-" else self._input_file
+            handle = sys.stdin if self._input_file == "-" else open_compressed(cached_path(self._input_file))
+            try:
+                for number, line in enumerate(handle, start=1):
+                    if line.isspace():
+                        continue
+                    try:
+                        yield self._predictor.load_line(line)
+                    except Exception as error:  # noqa: BLE001 - any parse failure gets the line number
+                        raise DataFormatError(
+                            source, f"cannot read this line ({type(error).__name__}: {error}); "
+                            "expected one JSON object per line, like {\"text\": \"...\"}", number
+                        ) from error
+            finally:
+                if handle is not sys.stdin:
+                    handle.close()
+
+        manager._get_json_data = _get_json_data
+
+    return run
+
+
 _WRAPPERS = {
     "allennlp.data.image_loader": _with_stand_in_torchvision,
     "allennlp.modules.vision": _with_stand_in_torchvision,
     "allennlp.training.optimizers": _provide_transformers_adamw,
     "allennlp.common.cached_transformers": _drop_add_special_tokens,
+    "allennlp.commands.predict": _number_predict_input_lines,
 }
 
 

@@ -46,12 +46,3 @@ def test_train_evaluate_predict(trained, reviews_jsonl, tmp_path):
     assert [o["review_id"] for o in lines] == [i["review_id"] for i in inputs]
     assert sum(o["label"] == i["label"] for o, i in zip(lines, inputs)) / len(lines) > 0.6
 
-
-@pytest.mark.slow
-def test_predict_names_the_bad_line(trained, tmp_path):
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"text": "fine"}\n\n{"text": "broken\n', encoding="utf-8")
-    result = allennlp("predict", str(trained / "model.tar.gz"), str(bad), "--predictor", "sentiment",
-                      "--output-file", str(tmp_path / "out.jsonl"), "--silent", check=False)
-    assert result.returncode != 0
-    assert f"{bad}, line 3: cannot read this line" in result.stderr

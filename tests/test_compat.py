@@ -1,6 +1,9 @@
 """textflix_compat: AllenNLP 2.10.1's imports and the patched call sites work on this stack."""
+import io
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -48,3 +51,53 @@ def test_get_tokenizer_accepts_add_special_tokens(tmp_path):
     BertTokenizerFast(vocab_file=str(tmp_path / "vocab.txt")).save_pretrained(str(tmp_path))
     tokenizer = cached_transformers.get_tokenizer(str(tmp_path), add_special_tokens=False)
     assert tokenizer.tokenize("good film") == ["good", "film"]
+
+
+BAD_THIRD_LINE = '{"text": "fine"}\n\n{"text": "broken\n'
+
+
+def read_predict_input(predictor, input_file):
+    from allennlp.commands.predict import _PredictManager
+
+    manager = _PredictManager(predictor, input_file, output_file=None, batch_size=1,
+                              print_to_console=False, has_dataset_reader=False)
+    return manager._get_json_data()
+
+
+def test_predict_input_reader_names_the_file_and_the_line(nbsvm_archive, tmp_path, monkeypatch):
+    from allennlp.predictors import Predictor
+
+    from textflix_lib.data.errors import DataFormatError
+
+    predictor = Predictor.from_path(str(nbsvm_archive), "sentiment")
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"text": "fine"}\n\n{"text": "also fine", "id": 7}\n', encoding="utf-8")
+    assert list(read_predict_input(predictor, str(good))) == [{"text": "fine"}, {"text": "also fine", "id": 7}]
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(BAD_THIRD_LINE, encoding="utf-8")
+    lines = read_predict_input(predictor, str(bad))
+    assert next(lines) == {"text": "fine"}
+    with pytest.raises(DataFormatError, match="cannot read this line") as caught:
+        next(lines)
+    assert (caught.value.path, caught.value.line) == (str(bad), 3)
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"text": "fine"}\nnot json\n'))
+    with pytest.raises(DataFormatError, match=r"^<stdin>, line 2: cannot read this line \(JSONDecodeError"):
+        list(read_predict_input(predictor, "-"))
+
+
+@pytest.mark.slow
+def test_allennlp_predict_names_the_bad_line(nbsvm_archive, tmp_path):
+    """The patch is in place in the plain `allennlp` command (loaded by the .pth file)."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(BAD_THIRD_LINE, encoding="utf-8")
+    allennlp = str(Path(sys.executable).parent / "allennlp")
+    result = subprocess.run(
+        [allennlp, "predict", str(nbsvm_archive), str(bad), "--predictor", "sentiment",
+         "--output-file", str(tmp_path / "out.jsonl"), "--silent"],
+        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True,
+        env={**os.environ, "ALLENNLP_LOG_LEVEL": "WARNING"},
+    )
+    assert result.returncode != 0
+    assert f"{bad}, line 3: cannot read this line" in result.stderr

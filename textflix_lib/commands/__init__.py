@@ -1,4 +1,4 @@
-from textflix_lib.commands import predict_line_numbers  # noqa: F401
 from textflix_lib.commands import sp_lime  # noqa: F401
 from textflix_lib.commands import highlights  # noqa: F401
 from textflix_lib.commands import learning_curve  # noqa: F401
+from textflix_lib.commands import textflix  # noqa: F401
