@@ -1,6 +1,6 @@
 from allennlp.data import Token, Vocabulary
 
-from textflix_lib.algorithms.packaged_models import glove_index
+from textflix_lib.resources import glove_index
 from textflix_lib.token_indexers.glove import FIRST_WORD_ID, OOV_ID, GloveIndexer
 
 

@@ -14,7 +14,7 @@ def pieces():
 
 
 def _minilm():
-    from textflix_lib.algorithms.packaged_models import resolve_transformer
+    from textflix_lib.resources import resolve_transformer
 
     return resolve_transformer("minilm")
 

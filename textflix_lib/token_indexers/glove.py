@@ -5,7 +5,7 @@ from allennlp.data import Token, Vocabulary
 from allennlp.data.token_indexers import TokenIndexer
 from allennlp.data.token_indexers.token_indexer import IndexedTokenList
 
-from textflix_lib.algorithms.packaged_models import glove_index, glove_words
+from textflix_lib.resources import glove_index, glove_words
 
 PADDING_ID = 0
 OOV_ID = 1

@@ -1,7 +1,6 @@
-from allennlp.common.checks import ConfigurationError
 from allennlp.data.token_indexers import PretrainedTransformerIndexer, TokenIndexer
 
-from textflix_lib.algorithms.packaged_models import resolve_transformer
+from textflix_lib.modules.transformers_util import transformer_path
 
 
 @TokenIndexer.register("transformer")
@@ -21,8 +20,5 @@ class TransformerIndexer(PretrainedTransformerIndexer):
     """
 
     def __init__(self, model_name: str, **kwargs) -> None:
-        try:
-            path = resolve_transformer(model_name)
-        except ValueError as error:
-            raise ConfigurationError(str(error)) from None
+        path = transformer_path(model_name)
         super().__init__(path, **kwargs)

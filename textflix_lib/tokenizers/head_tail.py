@@ -4,7 +4,7 @@ from allennlp.common.checks import ConfigurationError
 from allennlp.data import Token, Tokenizer
 from allennlp.data.tokenizers import PretrainedTransformerTokenizer
 
-from textflix_lib.algorithms.packaged_models import resolve_transformer
+from textflix_lib.modules.transformers_util import transformer_path
 
 
 @Tokenizer.register("head_tail")
@@ -24,7 +24,7 @@ class HeadTailTokenizer(PretrainedTransformerTokenizer):
 
     model_name : `str`
         A Hugging Face name (`bert-base-uncased`), a local directory, or `"minilm"` for the
-        packaged all-MiniLM-L6-v2 (see `textflix_lib.algorithms.packaged_models`).
+        packaged all-MiniLM-L6-v2 (see `textflix_lib.resources`).
     head_tokens : `int`, optional (default = `128`)
     tail_tokens : `int`, optional (default = `382`)
     tokenizer_kwargs : `Dict[str, Any]`, optional (default = `None`)
@@ -43,10 +43,7 @@ class HeadTailTokenizer(PretrainedTransformerTokenizer):
                 f"head_tokens and tail_tokens must be 0 or more and keep at least one word piece, "
                 f"got {head_tokens} and {tail_tokens}"
             )
-        try:
-            path = resolve_transformer(model_name)
-        except ValueError as error:
-            raise ConfigurationError(str(error)) from None
+        path = transformer_path(model_name)
         # Long reviews are cut below, so the tokenizer's own length warning would be noise.
         kwargs = {"model_max_length": 1_000_000, **(tokenizer_kwargs or {})}
         super().__init__(path, add_special_tokens=False, tokenizer_kwargs=kwargs)

@@ -2,7 +2,7 @@ import numpy as np
 import torch
 from allennlp.data import Token, Vocabulary
 
-from textflix_lib.algorithms.packaged_models import glove_index, glove_vectors
+from textflix_lib.resources import glove_index, glove_vectors
 from textflix_lib.modules.token_embedders.glove import GloveEmbedder
 from textflix_lib.token_indexers.glove import GloveIndexer
 

@@ -1,8 +1,8 @@
 from allennlp.common.checks import ConfigurationError
 from allennlp.modules.seq2vec_encoders import Seq2VecEncoder
 
-from textflix_lib.algorithms.packaged_models import resolve_transformer
 from textflix_lib.modules.seq2vec_encoders.pooling import PoolingEncoder
+from textflix_lib.modules.transformers_util import transformer_path
 
 
 @Seq2VecEncoder.register("transformer_pooler")
@@ -26,8 +26,10 @@ class TransformerPooler(PoolingEncoder):
     def __init__(self, model_name: str, mode="mean") -> None:
         from transformers import AutoConfig
 
+        problem = f"transformer_pooler: cannot read the config of {model_name!r}"
+        path = transformer_path(model_name, problem)
         try:
-            config = AutoConfig.from_pretrained(resolve_transformer(model_name))
+            config = AutoConfig.from_pretrained(path)
         except (OSError, ValueError) as error:
-            raise ConfigurationError(f"transformer_pooler: cannot read the config of {model_name!r}: {error}") from None
+            raise ConfigurationError(f"{problem}: {error}") from None
         super().__init__(config.hidden_size, mode)

