@@ -57,7 +57,7 @@ def ungrouped_records(site_data):
 @pytest.fixture(scope="session")
 def ungrouped_site(tmp_path_factory, ungrouped_records, site_data):
     out = tmp_path_factory.mktemp("site-ungrouped")
-    summary = write_site(out, ungrouped_records, site_data[1], page_size=16)
+    summary = write_site(out, ungrouped_records, site_data[1], page_size=16, screen_size=20)
     return out, summary
 
 
@@ -106,6 +106,19 @@ class Page:
             self.driver.get("about:blank")
         self.driver.get((Path(site_dir) / "index.html").resolve().as_uri() + hash_)
         return self.wait_ready()
+
+    def render_count(self):
+        return self.driver.execute_script("var m = document.getElementById('main'); return m && m.dataset.render;")
+
+    def act(self, action, timeout: float = 10.0):
+        """Runs ``action()`` (a click, a key) and waits for the view it causes to be drawn."""
+        before = self.render_count()
+        action()
+        end = time.time() + timeout
+        while self.render_count() == before:
+            assert time.time() < end, "the action did not redraw the view"
+            time.sleep(0.02)
+        return self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float = 10.0):
         end = time.time() + timeout

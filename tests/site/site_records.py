@@ -10,7 +10,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, TextExplainer
-from textflix_lib.algorithms.nbsvm import NBSVM, binary_matrix
+from textflix_lib.algorithms.nbsvm import NBSVM
+from textflix_lib.algorithms.text_features import binary_matrix
 from textflix_lib.algorithms.text_features import NgramAnalyzer
 from textflix_lib.data.imdb import Review, balanced_sample, embedded_split
 

@@ -20,6 +20,8 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_FILES = ("app.js", "app.css")
 #: Reviews per data file of a collection (and per disagreement file).
 DEFAULT_PAGE_SIZE = 200
+#: Reviews per screen when a collection spans several data files (one file shows whole).
+DEFAULT_SCREEN_SIZE = 50
 #: Highlights kept per side and model in a collection's index (counts stay exact).
 MAX_HIGHLIGHTS = 100
 FORMAT_VERSION = 1
@@ -158,6 +160,7 @@ def write_site(
     negative_label: str = "neg",
     site_title: str = "Textflix",
     page_size: int = DEFAULT_PAGE_SIZE,
+    screen_size: int = DEFAULT_SCREEN_SIZE,
 ) -> Dict[str, Any]:
     """
     Writes the site under ``out_dir`` (created; files of an earlier site there are replaced,
@@ -179,6 +182,7 @@ def write_site(
     positive_label, negative_label : the two label names used in the records.
     site_title : the page's title.
     page_size : reviews per data file.
+    screen_size : reviews per screen in a title whose reviews span several data files.
 
     # Returns
 
@@ -192,8 +196,8 @@ def write_site(
     model_names = [str(m["name"]) for m in models]
     if len(set(model_names)) != len(model_names):
         raise ValueError(f"model names must be unique, got {model_names}")
-    if page_size < 1:
-        raise ValueError(f"page_size must be positive, got {page_size}")
+    if page_size < 1 or screen_size < 1:
+        raise ValueError(f"page_size and screen_size must be positive, got {page_size}, {screen_size}")
     records = normalize_reviews(reviews, model_names, labels)
     collections = pages.group_reviews(records)
 
@@ -259,7 +263,7 @@ def write_site(
     manifest = {
         "v": FORMAT_VERSION, "site": site_title, "labels": [positive_label, negative_label],
         "models": [{"n": str(m["name"]), "d": str(m.get("description", ""))} for m in models],
-        "page": page_size, "grouped": int(any(not c.ungrouped for c in collections)),
+        "page": page_size, "screen": screen_size, "grouped": int(any(not c.ungrouped for c in collections)),
         "c": entries, "o": grid_orders, "d": pairs,
     }
     writer.data("manifest", manifest, "manifest")

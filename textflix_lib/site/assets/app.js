@@ -10,7 +10,6 @@
   var waiting = {};
   var manifest = null;
   var renderToken = 0;
-  var DISPLAY_PAGE = 50;       // reviews per screen in collections split over several files
   var HIGHLIGHTS_SHOWN = 4;    // highlights shown before "show all"
   var STRIP_MAX = 400;         // segments drawn at most (larger collections are sampled)
   var SAFE_NAME = /^[A-Za-z0-9_\/-]+$/;
@@ -480,11 +479,11 @@
           if (records) {
             shown = order.filter(function (p) { return matches(records[p].x, s.q); });
           }
-          var pages = Math.max(1, Math.ceil(shown.length / DISPLAY_PAGE));
+          var pages = Math.max(1, Math.ceil(shown.length / manifest.screen));
           var page = Math.min(s.page, pages - 1);
-          var slice = c.pages === 1 ? shown : shown.slice(page * DISPLAY_PAGE, (page + 1) * DISPLAY_PAGE);
+          var slice = c.pages === 1 ? shown : shown.slice(page * manifest.screen, (page + 1) * manifest.screen);
           list.appendChild(el("p", "showing", s.q ? shown.length + " of " + c.n + " reviews contain “" + s.q + "”" :
-            (slice.length < shown.length ? "reviews " + (page * DISPLAY_PAGE + 1) + "–" + (page * DISPLAY_PAGE + slice.length) + " of " + shown.length : shown.length + " reviews")));
+            (slice.length < shown.length ? "reviews " + (page * manifest.screen + 1) + "–" + (page * manifest.screen + slice.length) + " of " + shown.length : shown.length + " reviews")));
           pending.push(loadReviews(c, slice).then(function (recs) {
             recs.forEach(function (r) { list.appendChild(reviewCard(r, m, s)); });
             if (slice.length < shown.length) { list.appendChild(pager(s, page, pages)); }
@@ -604,6 +603,7 @@
     main.tabIndex = -1;
     main.dataset.view = s.view;
     main.dataset.state = "loading";
+    main.dataset.render = String(token);
     var view = s.view === "title" ? viewTitle : s.view === "disagreements" ? viewDisagreements : viewGrid;
     var old = document.getElementById("main");
     old.parentNode.replaceChild(main, old);

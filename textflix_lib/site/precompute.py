@@ -1,0 +1,208 @@
+"""What the site shows for every (model, review): the label, the class probabilities and the
+sentence-LIME weight of every sentence toward the positive label, computed by the
+`sentence_lime` predictor's machinery and cached per (archive, review).
+
+- **Cache**: one `ResultsCache` (JSON lines) per archive and explanation settings, keyed by a
+  digest of the review text; a result is written the moment it is done, so an interrupted
+  build loses nothing it finished, and a rerun, or a build with one more model, computes only
+  what is missing. An archive is known by a digest of its bytes: retrain into the same path and
+  the old results are not reused.
+- **Workers**: `workers=1` without `ray_address` explains in this process. Otherwise the
+  reviews go, in chunks, to Ray actors (started here, or on the cluster at `ray_address`), each
+  of which imports AllenNLP once and keeps each archive's predictor loaded; the driver alone
+  writes the caches.
+
+AllenNLP is imported only where a model is loaded (`Explainer`), so the driver of a Ray build
+stays light.
+"""
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from tqdm import tqdm
+
+from textflix_lib.data.results_cache import ResultsCache
+
+logger = logging.getLogger(__name__)
+
+Record = Dict[str, Any]
+# weights keep 4 significant digits, probabilities 4 decimals: what the site ships anyway
+_DIGITS = 4
+
+
+@dataclass(frozen=True)
+class SiteModel:
+    """A trained archive shown on the site under `name`."""
+
+    name: str
+    archive: str
+
+    def fingerprint(self) -> str:
+        """A digest of the archive's bytes (a retrained archive is a different model)."""
+        digest = hashlib.sha1()
+        with open(self.archive, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()[:16]
+
+
+def cache_path(cache_dir: str, model: SiteModel, predictor_args: Mapping[str, Any]) -> Path:
+    """Where `model`'s results live: one file per archive and explanation settings."""
+    settings = hashlib.sha1(json.dumps(dict(predictor_args), sort_keys=True).encode()).hexdigest()[:8]
+    return Path(cache_dir) / f"{model.name}-{model.fingerprint()}-{settings}.jsonl"
+
+
+def site_result(explained, positive_label: str) -> Record:
+    """The compact result the site needs from an `ExplainedReview`: label, probabilities and
+    ``[start, end, weight toward positive_label]`` per sentence."""
+    weights = explained.positive_weights(positive_label)
+    return {
+        "label": explained.label,
+        "probs": {label: round(float(p), _DIGITS) for label, p in explained.probs.items()},
+        "sentences": [[s.start, s.end, float(f"{w:.{_DIGITS}g}")] for s, w in zip(explained.segments, weights)],
+        "fit_r2": round(float(explained.fit_r2), 3),
+    }
+
+
+class Explainer:
+    """Loads archives as `sentence_lime` predictors (each once) and explains texts with them.
+    Used in this process or as a Ray actor.
+
+    # Parameters
+
+    predictor_args : `dict`, optional
+        Options of the `sentence_lime` predictor (`num_samples`, `batch_size`, ...).
+    positive_label : `str`, optional (default = `"pos"`)
+    cuda_device : `int`, optional (default = `-1`)
+    torch_threads : `int`, optional
+        Threads for torch in this process (a Ray actor gets as many as it reserved CPUs).
+    """
+
+    def __init__(self, predictor_args: Optional[Mapping[str, Any]] = None, positive_label: str = "pos",
+                 cuda_device: int = -1, torch_threads: Optional[int] = None,
+                 include_package: Sequence[str] = ()) -> None:
+        import importlib
+
+        import torch
+
+        if torch_threads:
+            torch.set_num_threads(torch_threads)
+        for package in ("textflix_lib", *include_package):
+            importlib.import_module(package)
+        self.predictor_args = dict(predictor_args or {})
+        self.positive_label = positive_label
+        self.cuda_device = cuda_device
+        self._predictors: Dict[str, Any] = {}
+
+    def predictor(self, archive: str):
+        if archive not in self._predictors:
+            from allennlp.predictors import Predictor
+
+            self._predictors[archive] = Predictor.from_path(archive, "sentence_lime", cuda_device=self.cuda_device,
+                                                            **self.predictor_args)
+        return self._predictors[archive]
+
+    def explain(self, archive: str, items: Sequence[Tuple[str, str]]) -> List[Record]:
+        """Results for ``(digest, text)`` items; the texts are already cleaned by the reader."""
+        predictor = self.predictor(archive)
+        results = []
+        for digest, text in items:
+            explained = predictor.explain(text).record(predictor.labels, self.positive_label, predictor.top_k)
+            results.append({"digest": digest, **site_result(explained, self.positive_label)})
+        return results
+
+
+def _digest_key(record: Record) -> str:
+    return record["digest"]
+
+
+def precompute(
+    models: Sequence[SiteModel],
+    texts: Mapping[str, str],
+    cache_dir: str,
+    *,
+    predictor_args: Optional[Mapping[str, Any]] = None,
+    positive_label: str = "pos",
+    workers: int = 1,
+    ray_address: Optional[str] = None,
+    cpus_per_worker: float = 1,
+    cuda_device: int = -1,
+    chunk_size: int = 8,
+    progress: bool = True,
+    include_package: Sequence[str] = (),
+) -> Dict[str, Dict[str, Record]]:
+    """Every model's result for every text (``{digest: text}``), as ``{model name: {digest:
+    result}}``, computing only what the caches in `cache_dir` lack."""
+    predictor_args = dict(predictor_args or {})
+    caches = {m.name: ResultsCache(cache_path(cache_dir, m, predictor_args), _digest_key) for m in models}
+    try:
+        todo: List[Tuple[SiteModel, List[Tuple[str, str]]]] = []
+        for model in models:
+            missing = [(d, t) for d, t in texts.items() if d not in caches[model.name]]
+            logger.info("%s: %d of %d reviews cached, %d to explain", model.name, len(texts) - len(missing),
+                        len(texts), len(missing))
+            todo += [(model, missing[i:i + chunk_size]) for i in range(0, len(missing), chunk_size)]
+        total = sum(len(items) for _, items in todo)
+        bar = tqdm(total=total, desc="explaining reviews", unit="review", disable=not progress or not total)
+        if total and workers <= 1 and not ray_address:
+            explainer = Explainer(predictor_args, positive_label, cuda_device, include_package=include_package)
+            for model, items in todo:
+                for record in explainer.explain(model.archive, items):
+                    caches[model.name].add(record)
+                bar.update(len(items))
+        elif total:
+            _explain_on_ray(todo, caches, bar, predictor_args=predictor_args, positive_label=positive_label,
+                            workers=workers, ray_address=ray_address, cpus_per_worker=cpus_per_worker,
+                            cuda_device=cuda_device, include_package=include_package)
+        bar.close()
+        return {name: {d: cache.get(d) for d in texts} for name, cache in caches.items()}
+    finally:
+        for cache in caches.values():
+            cache.close()
+
+
+def _explain_on_ray(todo, caches, bar, *, predictor_args, positive_label, workers, ray_address, cpus_per_worker,
+                    cuda_device, include_package) -> None:
+    import ray
+    from ray.util.actor_pool import ActorPool
+
+    from textflix_lib.learning_curves.sweep import worker_count
+
+    started = not ray.is_initialized()
+    if started:
+        options: Dict[str, Any] = {"log_to_driver": False, "include_dashboard": False}
+        if ray_address:
+            ray.init(address=ray_address, **options)
+        else:
+            ray.init(num_cpus=max(workers, 1) * cpus_per_worker, **options)
+    actors: List[Any] = []
+    try:
+        count = worker_count(ray.cluster_resources(), cpus_per_worker, 0, len(todo), workers if workers > 0 else None)
+        actor_class = ray.remote(num_cpus=cpus_per_worker, max_restarts=0)(Explainer)
+        threads = max(1, int(cpus_per_worker))
+        actors = [actor_class.remote(predictor_args, positive_label, cuda_device, threads, list(include_package))
+                  for _ in range(count)]
+        pool = ActorPool(actors)
+        for model, items in todo:
+            pool.submit(lambda actor, job: actor.explain.remote(*job), (model.archive, items))
+        # get_next() returns the chunks in the order they were submitted
+        for model, items in todo:
+            for record in pool.get_next():
+                caches[model.name].add(record)
+            bar.update(len(items))
+    finally:
+        for actor in actors:
+            ray.kill(actor)
+        if started:
+            ray.shutdown()
+
+
+def texts_by_digest(texts: Iterable[str]) -> Dict[str, str]:
+    """``{digest: text}`` for the distinct texts (the cache key is the text's digest)."""
+    from textflix_lib.data.imdb import content_hash
+
+    return {content_hash(text): text for text in texts}
+
