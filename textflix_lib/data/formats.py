@@ -36,7 +36,7 @@ from textflix_lib.data.errors import DataFormatError
 from textflix_lib.data.imdb import Review, clean_review
 from textflix_lib.data.labels import ACCEPTED, NEGATIVE, POSITIVE, normalize_label
 
-_ACL_FILE = re.compile(r"^(\d+)_(\d+)\.txt$")
+_ACL_FILE = re.compile(r"([0-9]+)_([0-9]+)\.txt")  # used with fullmatch: no "\n" after "$"
 _IMDB_TITLE = re.compile(r"/title/(tt\d+)")
 
 
@@ -103,8 +103,8 @@ def read_acl_imdb(directory: str) -> Iterator[Review]:
 
     Each file is one review (UTF-8, an optional BOM, cleaned as every text is); the label is
     the folder's. Hidden files (``.DS_Store``, editors' ``.swp``) are skipped; any other name
-    that is not ``<id>_<rating>.txt``, a sub-folder, an empty review or invalid UTF-8 is an
-    error naming the file. Metadata: ``review_id`` (``<split>/<pos|neg>/<id>``), ``rating``
+    that is not ``<id>_<rating>.txt``, a sub-folder, two files with one id (``7_8.txt``,
+    ``007_8.txt``), an empty review or invalid UTF-8 is an error naming the file. Metadata: ``review_id`` (``<split>/<pos|neg>/<id>``), ``rating``
     and, when its line of the urls file names an IMDB title, ``movie_id``. A urls file is
     split at ``\n`` only, so line ``<id>`` is the ``<id>``-th ``\n``-ended line."""
     if not os.path.isdir(os.path.join(directory, "pos")) and os.path.isdir(os.path.join(directory, "train")):
@@ -121,14 +121,19 @@ def read_acl_imdb(directory: str) -> Iterator[Review]:
         found = True
         movies = _read_urls(os.path.join(directory, f"urls_{folder}.txt"))
         names = sorted(os.listdir(class_dir), key=lambda n: (len(n), n))
+        seen: Dict[int, str] = {}
         for name in names:
             if name.startswith("."):
                 continue
             path = os.path.join(class_dir, name)
-            match = _ACL_FILE.match(name)
+            match = _ACL_FILE.fullmatch(name)
             if not match or not os.path.isfile(path):
                 raise DataFormatError(path, "unexpected file name; expected <id>_<rating>.txt")
             review_id, rating = int(match.group(1)), int(match.group(2))
+            if review_id in seen:
+                raise DataFormatError(path, f"has the review id {review_id} of {seen[review_id]}; "
+                                      "expected one file per id")
+            seen[review_id] = name
             text = clean_review(_read_text(path))
             if not text:
                 raise DataFormatError(path, "is empty; expected the review's text")
@@ -166,21 +171,13 @@ def _unique_keys(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
     return record
 
 
-def read_jsonl(path: str, text_field: str = "text", label_field: str = "label") -> Iterator[Review]:
-    """One JSON object per line with the text, an optional label and any other fields,
-    which travel as metadata (with their JSON types, nested values included).
+_JSON_SPACE = " \t\r"
 
-    Lines are separated by ``\n`` only (JSON Lines; a ``\r\n`` ending is fine): U+2028,
-    U+2029, U+0085 and other characters that ``str.splitlines`` would split at stay inside
-    their string. Blank lines are skipped. Errors, each naming the line: invalid JSON
-    (including raw control characters inside strings, which JSON forbids; ``\u0000`` escapes
-    are fine and kept), a value that is not an object, a key repeated in one object (at any
-    depth: which one was meant is unknowable, so we do not pick), nesting too deep for
-    Python's parser, integers too long to convert (over 4,300 digits). ``NaN`` and
-    ``Infinity`` are read as Python's json reads them."""
-    content = _read_text(path)
+
+def _json_lines(path: str, content: str) -> Iterator[Tuple[int, Dict[str, Any]]]:
+    """(line number, object) for each non-blank line; every problem a `DataFormatError`."""
     for number, line in _lines(content):
-        if not line.strip():
+        if not line.strip(_JSON_SPACE):
             continue
         try:
             record = json.loads(line, object_pairs_hook=_unique_keys)
@@ -195,6 +192,22 @@ def read_jsonl(path: str, text_field: str = "text", label_field: str = "label") 
             raise DataFormatError(path, f"cannot be read as JSON ({error})", number) from None
         if not isinstance(record, dict):
             raise DataFormatError(path, f"expected a JSON object, got {type(record).__name__}", number)
+        yield number, record
+
+
+def read_jsonl(path: str, text_field: str = "text", label_field: str = "label") -> Iterator[Review]:
+    """One JSON object per line with the text, an optional label and any other fields,
+    which travel as metadata (with their JSON types, nested values included).
+
+    Lines are separated by ``\n`` only (JSON Lines; a ``\r\n`` ending is fine): U+2028,
+    U+2029, U+0085 and other characters that ``str.splitlines`` would split at stay inside
+    their string. Blank lines are skipped. Errors, each naming the line: invalid JSON
+    (including raw control characters inside strings, which JSON forbids; ``\u0000`` escapes
+    are fine and kept), a value that is not an object, a key repeated in one object (at any
+    depth: which one was meant is unknowable, so we do not pick), nesting too deep for
+    Python's parser, integers too long to convert (over 4,300 digits). ``NaN`` and
+    ``Infinity`` are read as Python's json reads them."""
+    for number, record in _json_lines(path, _read_text(path)):
         yield _record_to_review(record, path, number, text_field, label_field)
 
 
@@ -214,16 +227,19 @@ def read_csv(
     text column; other columns are metadata (strings, as written).
 
     Python's ``csv`` dialect (RFC 4180 quoting with ``"``), read strictly: a quoted field may
-    hold the delimiter, quotes (doubled) and line breaks of any kind; records end at ``\n``,
-    ``\r\n`` or ``\r`` outside quotes only. Blank rows and rows of empty cells are skipped.
-    Errors, each naming the line where the record starts: a repeated or missing header name
-    (the text column), a row with more or fewer values than the header, bad quoting (a quote
-    inside an unquoted field, text after a closing quote, a quote never closed: without
-    strictness the rest of the file would silently become one review). Fields of any size are
+    hold the delimiter, quotes (doubled) and line breaks of any kind; outside quotes, records
+    end at ``\n`` (or ``\r\n``) only, and every other character (U+2028, ``\x0c``, NUL, a quote
+    inside an unquoted field) is kept as part of its field. Blank rows and rows of empty cells
+    are skipped. Errors, each naming the line where the record starts (lines counted at
+    ``\n``): a header without the text column or naming a column twice, a row with more or
+    fewer values than the header, a bare ``\r`` outside quotes (old Mac line endings), text
+    after a closing quote, a quote never closed (without strictness the rest of the file
+    would silently become one review). Fields of any size are
     read (Python's default limit of 128 KiB a field is raised)."""
     content = _read_text(path)
     _raise_field_size_limit()
-    rows = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter, strict=True)
+    # lines end at "\n" only (a "\r" before it belongs to the ending), as for JSON Lines
+    rows = csv.reader(io.StringIO(content, newline="\n"), delimiter=delimiter, strict=True)
     start = 1
     try:
         header = next(rows, [])
@@ -284,21 +300,5 @@ def read_json_objects(path: str) -> Iterator[Tuple[int, Dict[str, Any]]]:
     inputs, explanations), not only reviews."""
     if not os.path.isfile(path):
         raise DataFormatError(path, "no such file; expected a JSON-lines file, one object per line")
-    content = _read_text(path)
-    for number, line in _lines(content):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line, object_pairs_hook=_unique_keys)
-        except json.JSONDecodeError as error:
-            raise DataFormatError(path, f"is not valid JSON ({error.msg}); expected one object per line", number) from None
-        except _DuplicateKey as error:
-            raise DataFormatError(path, f"repeats the key {error.args[0]!r} in one object; expected each key once",
-                                  number) from None
-        except RecursionError:
-            raise DataFormatError(path, "is nested too deeply to read; expected one flat object per line", number) from None
-        except ValueError as error:  # e.g. an integer longer than Python converts
-            raise DataFormatError(path, f"cannot be read as JSON ({error})", number) from None
-        if not isinstance(record, dict):
-            raise DataFormatError(path, f"expected a JSON object, got {type(record).__name__}", number)
-        yield number, record
+    yield from _json_lines(path, _read_text(path))
+
