@@ -1,6 +1,6 @@
 import pytest
 
-from textflix_lib.algorithms.text_features import NgramAnalyzer
+from textflix_lib.algorithms.text_features import NgramAnalyzer, binary_matrix
 
 
 def test_textflix_preprocessing_keeps_negations():
@@ -28,3 +28,9 @@ def test_ngram_range_and_no_stemming():
 def test_bad_settings(kwargs):
     with pytest.raises(ValueError):
         NgramAnalyzer(**kwargs)
+
+
+def test_binary_matrix_deduplicates():
+    X = binary_matrix([[3, 3, 1], [], [0]], 4)
+    assert X.toarray().tolist() == [[0, 1, 0, 1], [0, 0, 0, 0], [1, 0, 0, 0]]
+    assert binary_matrix([], 3).shape == (0, 3)

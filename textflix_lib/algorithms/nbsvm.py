@@ -1,4 +1,4 @@
-"""NB-SVM (Wang & Manning, 2012), as a scikit-learn style estimator over binary features.
+"""NB-SVM (Wang & Manning, 2012), a scikit-learn estimator over binary features.
 
 The naive-Bayes log-count ratio ``r = log((p/|p|_1) / (q/|q|_1))``, with ``p = alpha + sum of
 positive feature vectors`` and ``q`` likewise for negatives, scales each binarized feature;
@@ -12,17 +12,26 @@ Everything learned is folded into one weight per feature (``coef_``) and an ``in
 the decision for a binary vector ``x`` is ``x @ coef_ + intercept_``. Probabilities come from
 the logistic regression itself or, for the SVM, from a sigmoid fitted to out-of-fold margins
 (Platt scaling), so that explanations and thresholds have a probability to work with.
+
+`textflix_lib.algorithms.text_features.binary_matrix` builds the sparse binary input from
+lists of feature indices.
 """
-from typing import Optional
+import numbers
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, check_is_fitted, check_X_y
 
 CLASSIFIERS = ("svm", "logreg")
 
 
-class NBSVM:
+class NBSVM(ClassifierMixin, BaseEstimator):
     """
+    A scikit-learn classifier: `clone`, `GridSearchCV`, `cross_val_score` and pipelines work
+    on it. The constructor only stores its arguments; `fit` checks them.
+
     # Parameters
 
     alpha : `float`, optional (default = `1.0`)
@@ -36,7 +45,18 @@ class NBSVM:
     calibration_folds : `int`, optional (default = `3`)
         Folds for the SVM's Platt scaling; fewer than 2 fits the sigmoid on training margins.
     max_iter : `int`, optional (default = `10000`)
-    seed : `int`, optional (default = `0`)
+    random_state : `int`, `RandomState` or `None`, optional (default = `0`)
+        Seeds the linear classifier and the calibration folds (the registered `nbsvm` model's
+        `seed`).
+
+    # Attributes (after `fit`)
+
+    classes_ : the two labels, sorted; `predict_proba`'s columns are in this order, and the
+        second is the "positive" class of `r_` and `coef_`.
+    n_features_in_ : the number of features (columns) seen in `fit`.
+    r_ : the naive-Bayes log-count ratio per feature.
+    coef_, intercept_ : the decision for a binary vector `x` is `x @ coef_ + intercept_`.
+    calibration_ : `(slope, offset)`: p(`classes_[1]`) = sigmoid(slope * decision + offset).
     """
 
     def __init__(
@@ -47,21 +67,30 @@ class NBSVM:
         classifier: str = "svm",
         calibration_folds: int = 3,
         max_iter: int = 10000,
-        seed: int = 0,
+        random_state=0,
     ) -> None:
-        if classifier not in CLASSIFIERS:
-            raise ValueError(f"classifier must be one of {CLASSIFIERS}, got {classifier!r}")
-        if alpha <= 0:
-            raise ValueError(f"alpha must be positive, got {alpha}")
-        if not 0 <= beta <= 1:
-            raise ValueError(f"beta must lie in [0, 1], got {beta}")
         self.alpha = alpha
         self.beta = beta
         self.C = C
         self.classifier = classifier
         self.calibration_folds = calibration_folds
         self.max_iter = max_iter
-        self.seed = seed
+        self.random_state = random_state
+
+    def validate_settings(self) -> None:
+        """A clear `ValueError` for an unusable argument (`fit` calls it first)."""
+        if self.classifier not in CLASSIFIERS:
+            raise ValueError(f"classifier must be one of {CLASSIFIERS}, got {self.classifier!r}")
+        if not _is_real(self.alpha) or not self.alpha > 0:
+            raise ValueError(f"alpha must be positive, got {self.alpha!r}")
+        if not _is_real(self.beta) or not 0 <= self.beta <= 1:
+            raise ValueError(f"beta must lie in [0, 1], got {self.beta!r}")
+        if not _is_real(self.C) or not self.C > 0:
+            raise ValueError(f"C must be positive, got {self.C!r}")
+        if not _is_whole(self.calibration_folds):
+            raise ValueError(f"calibration_folds must be a whole number, got {self.calibration_folds!r}")
+        if not _is_whole(self.max_iter) or self.max_iter < 1:
+            raise ValueError(f"max_iter must be a whole number of at least 1, got {self.max_iter!r}")
 
     # -- learning -------------------------------------------------------------------------
     def log_count_ratio(self, X: sp.csr_matrix, y: np.ndarray) -> np.ndarray:
@@ -76,25 +105,33 @@ class NBSVM:
         if self.classifier == "logreg":
             from sklearn.linear_model import LogisticRegression
 
-            model = LogisticRegression(C=self.C, max_iter=self.max_iter, solver="liblinear", random_state=self.seed)
+            model = LogisticRegression(C=self.C, max_iter=self.max_iter, solver="liblinear", random_state=self.random_state)
             model.fit(features, y)
             w, b = model.coef_.ravel(), float(model.intercept_[0])
         else:
             from sklearn.svm import LinearSVC
 
-            model = LinearSVC(C=self.C, max_iter=self.max_iter, random_state=self.seed)
+            model = LinearSVC(C=self.C, max_iter=self.max_iter, random_state=self.random_state)
             model.fit(features, y)
             w, b = model.coef_.ravel(), float(model.intercept_[0])
             w = (1.0 - self.beta) * np.abs(w).mean() + self.beta * w
         return w * r, b
 
     def fit(self, X, y) -> "NBSVM":
-        X = _binary(sp.csr_matrix(X))
-        y = np.asarray(y).astype(int)
-        if set(np.unique(y)) - {0, 1}:
-            raise ValueError(f"labels must be 0/1, got {sorted(set(np.unique(y)))}")
-        if len(np.unique(y)) < 2:
+        """Fit on features `X` (anything nonzero counts as present) and two-class labels `y`
+        (0/1, or any two labels: `classes_[1]` plays the positive class)."""
+        self.validate_settings()
+        X, y = check_X_y(X, y, accept_sparse="csr")
+        check_classification_targets(y)
+        classes = np.unique(y)
+        if len(classes) < 2:
             raise ValueError("NB-SVM needs examples of both classes to fit")
+        if len(classes) > 2:
+            raise ValueError(f"NB-SVM is a binary classifier: labels must take two values, got {classes.tolist()}")
+        X = _binary(X)
+        y = (y == classes[1]).astype(int)
+        self.classes_ = classes
+        self.n_features_in_ = X.shape[1]
         self.r_ = self.log_count_ratio(X, y)
         self.coef_, self.intercept_ = self._fit_linear(X, y, self.r_)
         if self.classifier == "logreg":
@@ -111,7 +148,7 @@ class NBSVM:
         folds = min(self.calibration_folds, int(np.bincount(y).min()))
         if folds >= 2:
             margins = np.zeros(len(y))
-            splitter = StratifiedKFold(folds, shuffle=True, random_state=self.seed)
+            splitter = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
             for train, held in splitter.split(np.zeros(len(y)), y):
                 if len(np.unique(y[train])) < 2:
                     continue
@@ -126,15 +163,24 @@ class NBSVM:
 
     # -- prediction -----------------------------------------------------------------------
     def decision_function(self, X) -> np.ndarray:
-        return np.asarray(_binary(sp.csr_matrix(X)) @ self.coef_ + self.intercept_).ravel()
+        """The margin `x @ coef_ + intercept_` of each row (positive: `classes_[1]`)."""
+        check_is_fitted(self)
+        X = check_array(X, accept_sparse="csr")
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features, but NBSVM was fitted with {self.n_features_in_}")
+        return np.asarray(_binary(X) @ self.coef_ + self.intercept_).ravel()
 
     def predict_proba(self, X) -> np.ndarray:
+        """(n, 2) probabilities, columns in the order of `classes_`."""
+        check_is_fitted(self)
         slope, offset = self.calibration_
         positive = _sigmoid(slope * self.decision_function(X) + offset)
         return np.stack([1.0 - positive, positive], axis=1)
 
     def predict(self, X) -> np.ndarray:
-        return (self.predict_proba(X)[:, 1] > 0.5).astype(int)
+        """The label of `classes_` with probability above 0.5 (ties: `classes_[0]`)."""
+        check_is_fitted(self)
+        return self.classes_[(self.predict_proba(X)[:, 1] > 0.5).astype(int)]
 
 
 def _binary(X: sp.csr_matrix) -> sp.csr_matrix:
@@ -148,14 +194,9 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
 
 
-def binary_matrix(rows, n_features: int, dtype=np.float64) -> sp.csr_matrix:
-    """A CSR matrix with a 1 at each (row, feature index) given by ``rows`` (lists of indices)."""
-    indptr = [0]
-    indices = []
-    for row in rows:
-        unique = np.unique(np.asarray(row, dtype=np.int64))
-        indices.append(unique)
-        indptr.append(indptr[-1] + len(unique))
-    flat = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
-    data = np.ones(len(flat), dtype=dtype)
-    return sp.csr_matrix((data, flat, np.asarray(indptr)), shape=(len(indptr) - 1, n_features))
+def _is_real(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)

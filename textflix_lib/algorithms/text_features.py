@@ -6,11 +6,15 @@ Negations are the deliberate exception. scikit-learn's English stop-word list co
 features see "not good" as its own feature. ``negation="drop"`` reproduces Textflix's
 plain stop-word removal and ``negation="mark"`` adds Das & Chen style ``not_`` prefixes to
 the words that follow a negation up to the next punctuation mark; the README records what
-each measured.
+each measured. ``binary_matrix`` turns lists of feature indices into the sparse 0/1 matrix
+the NB-SVM estimator reads.
 """
 import functools
 import re
-from typing import FrozenSet, List, Sequence, Tuple
+from typing import FrozenSet, Iterable, List, Sequence, Tuple
+
+import numpy as np
+import scipy.sparse as sp
 
 NEGATIONS: FrozenSet[str] = frozenset(
     {"not", "no", "nor", "never", "nothing", "none", "nobody", "nowhere", "neither", "cannot", "without"}
@@ -120,3 +124,16 @@ class NgramAnalyzer:
 
     def __call__(self, text: str) -> List[str]:
         return self.ngrams(self.words(text))
+
+
+def binary_matrix(rows: Iterable[Sequence[int]], n_features: int, dtype=np.float64) -> sp.csr_matrix:
+    """A CSR matrix with a 1 at each (row, feature index) given by ``rows`` (lists of indices)."""
+    indptr = [0]
+    indices = []
+    for row in rows:
+        unique = np.unique(np.asarray(row, dtype=np.int64))
+        indices.append(unique)
+        indptr.append(indptr[-1] + len(unique))
+    flat = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+    data = np.ones(len(flat), dtype=dtype)
+    return sp.csr_matrix((data, flat, np.asarray(indptr)), shape=(len(indptr) - 1, n_features))

@@ -9,7 +9,8 @@ from allennlp.models import Model
 from allennlp.nn import util
 from allennlp.training.metrics import CategoricalAccuracy
 
-from textflix_lib.algorithms.nbsvm import CLASSIFIERS, NBSVM, binary_matrix
+from textflix_lib.algorithms.nbsvm import CLASSIFIERS, NBSVM
+from textflix_lib.algorithms.text_features import binary_matrix
 from textflix_lib.data.labels import POSITIVE
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class NbsvmClassifier(Model):
     label_namespace : `str`, optional (default = `"labels"`)
     positive_label : `str`, optional (default = `"pos"`)
     seed : `int`, optional (default = `0`)
+        The estimator's `random_state` (the SVM's solver and the calibration folds).
     """
 
     def __init__(
@@ -69,7 +71,9 @@ class NbsvmClassifier(Model):
         self._positive_index = labels[positive_label]
         # n-grams outside the vocabulary carry no evidence: their column stays zero
         self._oov_index = vocab.get_token_index(vocab._oov_token, namespace)
-        self._estimator = NBSVM(alpha=alpha, beta=beta, C=C, classifier=classifier, seed=seed)
+        self._estimator = NBSVM(alpha=alpha, beta=beta, C=C, classifier=classifier, random_state=seed)
+        # checked now, when the config is read, rather than after the training data
+        self._estimator.validate_settings()
         # Frozen parameters rather than buffers: AllenNLP's predictors find the model's device
         # from its first parameter.
         frozen = lambda t: torch.nn.Parameter(t, requires_grad=False)  # noqa: E731
