@@ -15,7 +15,7 @@ import os
 import subprocess
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from tqdm import tqdm
 
@@ -24,7 +24,6 @@ from textflix_lib.learning_curves.store import FAILED, RESULTS_FILE, ResultStore
 from textflix_lib.learning_curves.worker import RunWorker, current_node_id
 
 logger = logging.getLogger(__name__)
-
 
 
 @dataclass
@@ -134,57 +133,109 @@ def run_sweep(
         spec.params()  # a config unfit for a learning curve fails here, before any worker starts
 
     import ray
-    from ray.util.actor_pool import ActorPool
 
     started_ray = _start_ray(ray_address, num_cpus, num_gpus, verbose)
     actors: List[Any] = []
     try:
         outcome.workers = worker_count(ray.cluster_resources(), cpus_per_run, gpus_per_run, len(todo), workers)
-        worker_class = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_restarts=0)(RunWorker)
-        threads = max(1, int(cpus_per_run))
-        actors = [worker_class.remote(torch_threads=threads) for _ in range(outcome.workers)]
-        pool = ActorPool(actors)
-        version, driver_node = code_version(), current_node_id()
-        by_key = {spec.key: spec for spec in todo}
-        for spec in todo:
-            job = {"params": spec.params(), "serialization_dir": os.path.join(out_dir, spec.name),
-                   "driver_node": driver_node, "key": list(spec.key),
-                   "include_package": list(include_package)}
-            pool.submit(lambda actor, job: actor.run.remote(job), job)
-
-        bar = tqdm(total=len(todo), desc="learning-curve runs", unit="run", disable=not progress)
-        crashes: List[str] = []
-        while pool.has_next():
-            try:
-                result = pool.get_next_unordered()
-            except ray.exceptions.RayActorError as error:  # the worker process died mid-run
-                crashes.append(f"{type(error).__name__}: {error}"[:2000])
-                bar.update(1)
-                continue
-            spec = by_key.pop(tuple(result.pop("key")))
-            record = _finish(spec, result, out_dir, version)
-            store.append(record)
-            outcome.records.append(record)
-            outcome.finished += 1
-            outcome.failed += record["status"] == FAILED
-            if on_record:
-                on_record(record)
-            bar.set_postfix_str(_postfix(record))
-            bar.update(1)
-        bar.close()
+        actors = _start_workers(outcome.workers, cpus_per_run, gpus_per_run)
+        recorder = _Recorder(store, outcome, out_dir, code_version(), on_record)
+        pool, waiting = _submit_runs(actors, todo, out_dir, include_package)
+        crashes = _collect_results(pool, waiting, recorder, progress)
         # runs whose worker died never came back: record them as failed (retried on resume)
-        for spec in by_key.values():
-            record = _finish(spec, {"status": FAILED, "error": "the worker process died: "
-                                    + (crashes[0] if crashes else "no result came back")}, out_dir, version)
-            store.append(record)
-            outcome.records.append(record)
-            outcome.failed += 1
+        for spec in waiting.values():
+            recorder.lost(spec, crashes[0] if crashes else "no result came back")
     finally:
-        for actor in actors:
-            ray.kill(actor)
-        if started_ray:
-            ray.shutdown()
+        _stop(actors, started_ray)
     return outcome
+
+
+def _start_workers(count: int, cpus_per_run: float, gpus_per_run: float) -> List[Any]:
+    """`count` `RunWorker` actors, each holding its share of CPUs and GPUs for the whole sweep."""
+    import ray
+
+    worker_class = ray.remote(num_cpus=cpus_per_run, num_gpus=gpus_per_run, max_restarts=0)(RunWorker)
+    threads = max(1, int(cpus_per_run))
+    return [worker_class.remote(torch_threads=threads) for _ in range(count)]
+
+
+def _submit_runs(actors: List[Any], todo: Sequence[RunSpec], out_dir: str,
+                 include_package: Sequence[str]) -> Tuple[Any, Dict[Tuple, RunSpec]]:
+    """Queue every run on an `ActorPool` of the workers; also the runs waiting, by key."""
+    from ray.util.actor_pool import ActorPool
+
+    pool = ActorPool(actors)
+    driver_node = current_node_id()
+    for spec in todo:
+        job = {"params": spec.params(), "serialization_dir": os.path.join(out_dir, spec.name),
+               "driver_node": driver_node, "key": list(spec.key),
+               "include_package": list(include_package)}
+        pool.submit(lambda actor, job: actor.run.remote(job), job)
+    return pool, {spec.key: spec for spec in todo}
+
+
+def _collect_results(pool: Any, waiting: Dict[Tuple, RunSpec], recorder: "_Recorder", progress: bool) -> List[str]:
+    """Record each result as it arrives (removing its run from `waiting`); the errors of
+    workers that died mid-run, whose runs stay in `waiting`."""
+    import ray
+
+    bar = tqdm(total=len(waiting), desc="learning-curve runs", unit="run", disable=not progress)
+    crashes: List[str] = []
+    while pool.has_next():
+        try:
+            result = pool.get_next_unordered()
+        except ray.exceptions.RayActorError as error:  # the worker process died mid-run
+            crashes.append(f"{type(error).__name__}: {error}"[:2000])
+            bar.update(1)
+            continue
+        spec = waiting.pop(tuple(result.pop("key")))
+        record = recorder.finished(spec, result)
+        bar.set_postfix_str(_postfix(record))
+        bar.update(1)
+    bar.close()
+    return crashes
+
+
+def _stop(actors: List[Any], started_ray: bool) -> None:
+    """Kill the workers, and shut Ray down if this sweep started it."""
+    import ray
+
+    for actor in actors:
+        ray.kill(actor)
+    if started_ray:
+        ray.shutdown()
+
+
+@dataclass
+class _Recorder:
+    """Appends each run's record to the store (on the driver only) and counts it in the outcome."""
+
+    store: ResultStore
+    outcome: SweepOutcome
+    out_dir: str
+    version: str
+    on_record: Optional[Callable[[Dict[str, Any]], None]] = None
+
+    def finished(self, spec: RunSpec, result: Dict[str, Any]) -> Dict[str, Any]:
+        """A run whose worker returned (its record says "ok" or "failed")."""
+        record = self._append(spec, result)
+        self.outcome.finished += 1
+        self.outcome.failed += record["status"] == FAILED
+        if self.on_record:
+            self.on_record(record)
+        return record
+
+    def lost(self, spec: RunSpec, crash: str) -> Dict[str, Any]:
+        """A run that never came back: failed, so that a resumed sweep runs it again."""
+        record = self._append(spec, {"status": FAILED, "error": "the worker process died: " + crash})
+        self.outcome.failed += 1
+        return record
+
+    def _append(self, spec: RunSpec, result: Dict[str, Any]) -> Dict[str, Any]:
+        record = _finish(spec, result, self.out_dir, self.version)
+        self.store.append(record)
+        self.outcome.records.append(record)
+        return record
 
 
 def _postfix(record: Dict[str, Any]) -> str:
