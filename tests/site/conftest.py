@@ -134,15 +134,18 @@ class Page:
     def js(self, script: str, *args):
         return self.driver.execute_script(script, *args)
 
-    def shot(self, name: str) -> None:
-        """Full-page screenshot (the window grows to the page height, up to 5000 px)."""
-        size = self.driver.get_window_size()
-        height = self.js("return Math.min(document.documentElement.scrollHeight, 5000)")
-        self.driver.set_window_size(size["width"], max(height, 400))
-        time.sleep(0.2)
+    def shot(self, name: str, scroll_to: str = None, blur: bool = True) -> None:
+        """Screenshot of the window as it is sized, scrolled to the top of the page or to the
+        element matching the CSS selector ``scroll_to``."""
+        if scroll_to:
+            self.js("document.querySelector(arguments[0]).scrollIntoView({block: 'start'}); window.scrollBy(0, -70)", scroll_to)
+        else:
+            self.js("window.scrollTo(0, 0)")
+        if blur:
+            self.js("document.activeElement && document.activeElement.blur && document.activeElement.blur()")
+        time.sleep(0.15)
         for d in self.screenshot_dirs:
             self.driver.save_screenshot(str(Path(d) / f"site-{name}.png"))
-        self.driver.set_window_size(size["width"], size["height"])
 
     def severe_logs(self):
         return [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]

@@ -64,6 +64,13 @@
   function pct(part, whole, digits) {
     return whole ? (100 * part / whole).toFixed(digits) + "%" : "–";
   }
+  /* IMDB text keeps Windows-1252 punctuation as C1 control characters (U+0080-U+009F); show
+     the characters meant (one for one, so sentence offsets still hold). */
+  var CP1252 = "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f" +
+               "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+  function readable(text) {
+    return text.replace(/[\u0080-\u009f]/g, function (ch) { return CP1252.charAt(ch.charCodeAt(0) - 0x80); });
+  }
   function labelName(positive) { return positive ? "positive" : "negative"; }
 
   // -- routes ----------------------------------------------------------------------------
@@ -315,6 +322,7 @@
   }
   function reviewText(text, sentences, analysis) {
     var box = el("div", "text");
+    text = readable(text);
     if (!analysis || !sentences.length) { box.textContent = text; return box; }
     var weights = scaled(sentences);
     var at = 0;
@@ -330,8 +338,8 @@
         span.classList.add("u", positive ? "pos" : "neg");
         span.style.setProperty("--w", Math.abs(w).toFixed(3));
         span.tabIndex = 0;
-        var tip = "weight " + fmtWeight(t[2]) + " toward positive · " + Math.round(100 * Math.abs(w)) +
-          "% of this review's strongest sentence, pushing " + labelName(positive);
+        var tip = "pushes " + labelName(positive) + " · weight " + fmtWeight(t[2]) + " toward positive (" +
+          Math.round(100 * Math.abs(w)) + "% of this review's strongest sentence)";
         span.title = tip;
         span.dataset.tip = tip;
         span.setAttribute("aria-description", tip);
@@ -482,8 +490,12 @@
           var pages = Math.max(1, Math.ceil(shown.length / manifest.screen));
           var page = Math.min(s.page, pages - 1);
           var slice = c.pages === 1 ? shown : shown.slice(page * manifest.screen, (page + 1) * manifest.screen);
-          list.appendChild(el("p", "showing", s.q ? shown.length + " of " + c.n + " reviews contain “" + s.q + "”" :
-            (slice.length < shown.length ? "reviews " + (page * manifest.screen + 1) + "–" + (page * manifest.screen + slice.length) + " of " + shown.length : shown.length + " reviews")));
+          if (s.q) {
+            list.appendChild(el("p", "showing", shown.length + " of " + c.n + " reviews contain “" + s.q + "”"));
+          } else if (slice.length < shown.length) {
+            list.appendChild(el("p", "showing", "reviews " + (page * manifest.screen + 1) + "–" +
+              (page * manifest.screen + slice.length) + " of " + shown.length));
+          }
           pending.push(loadReviews(c, slice).then(function (recs) {
             recs.forEach(function (r) { list.appendChild(reviewCard(r, m, s)); });
             if (slice.length < shown.length) { list.appendChild(pager(s, page, pages)); }
@@ -515,7 +527,7 @@
         li.dataset.position = String(item[0]);
         var mk = el("span", "mk", kind[2] ? "+" : "−");
         mk.setAttribute("aria-hidden", "true");
-        var button = el("button", "hl-text", "“" + item[3] + "”");
+        var button = el("button", "hl-text", "“" + readable(item[3]) + "”");
         button.type = "button";
         button.title = "weight " + fmtWeight(kind[2] ? item[2] : -item[2]) + " toward positive · go to the review";
         button.addEventListener("click", function () { focusReview(col, item[0]); });
