@@ -2,7 +2,6 @@ import json
 
 import pytest
 import torch
-from allennlp.common import Params
 from allennlp.common.checks import ConfigurationError
 from allennlp.data import Batch, Vocabulary
 from allennlp.models.archival import load_archive
@@ -15,15 +14,6 @@ from textflix_lib.models.nbsvm import NbsvmClassifier
 @pytest.fixture(scope="module")
 def archive(nbsvm_archive):
     return load_archive(str(nbsvm_archive))
-
-
-def test_one_pass_training_writes_the_usual_files(nbsvm_archive):
-    run = nbsvm_archive.parent
-    for name in ("best.th", "config.json", "metrics.json", "metrics_epoch_0.json", "vocabulary"):
-        assert (run / name).exists(), name
-    metrics = json.loads((run / "metrics.json").read_text())
-    assert metrics["training_reviews"] == 300
-    assert 0.6 < metrics["validation_accuracy"] <= 1.0
 
 
 def test_archive_round_trip_gives_the_same_predictions(archive, nbsvm_archive, few_reviews):
@@ -67,17 +57,3 @@ def test_needs_two_labels():
     vocab.add_tokens_to_namespace(["pos", "neg", "meh"], "labels")
     with pytest.raises(ConfigurationError, match="two labels"):
         NbsvmClassifier(vocab)
-
-
-def test_one_pass_trainer_refuses_gradient_models(tmp_path):
-    from allennlp.models import Model
-    from textflix_lib.training.one_pass_trainer import OnePassTrainer
-
-    vocab = Vocabulary()
-    vocab.add_tokens_to_namespace(["pos", "neg"], "labels")
-    model = Model.from_params(vocab=vocab, params=Params({
-        "type": "basic_classifier",
-        "text_field_embedder": {"token_embedders": {"tokens": {"type": "embedding", "embedding_dim": 2, "vocab_namespace": "labels"}}},
-        "seq2vec_encoder": {"type": "boe", "embedding_dim": 2}}))
-    with pytest.raises(ConfigurationError, match="fit_batches"):
-        OnePassTrainer(model, str(tmp_path), data_loader=None)
