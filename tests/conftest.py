@@ -57,3 +57,13 @@ def nbsvm_archive(tmp_path_factory):
         directory / "run",
         {"dataset_reader.train_size": 300},
     )
+
+
+@pytest.fixture(scope="session")
+def second_archive(tmp_path_factory):
+    """NB-LR (NB features, logistic regression) on 150 reviews: a second real model, which
+    disagrees with `nbsvm_archive` on some reviews."""
+    import textflix_lib  # noqa: F401
+
+    return train_config("nbsvm.jsonnet", tmp_path_factory.mktemp("nblr") / "run",
+                        {"dataset_reader.train_size": 150, "model.classifier": "logreg"})
