@@ -32,10 +32,11 @@ def folder(tmp_path_factory):
 
 def label_cell():
     """(cell, expected label or 'bad')."""
-    return st.one_of(
-        st.sampled_from(["pos", "neg"]).flatmap(lambda l: spelled_label(l).map(lambda s, l=l: (s, l))),
-        st.just(("", None)),
-        st.sampled_from(NEAR_MISSES).map(lambda s: (s, "bad")))
+    kind = st.sampled_from(["spelled"] * 6 + ["empty", "bad"])
+    return kind.flatmap(lambda k: {
+        "spelled": st.sampled_from(["pos", "neg"]).flatmap(lambda l: spelled_label(l).map(lambda s, l=l: (s, l))),
+        "empty": st.just(("", None)),
+        "bad": st.sampled_from(NEAR_MISSES).map(lambda s: (s, "bad"))}[k])
 
 
 @st.composite
