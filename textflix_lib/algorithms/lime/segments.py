@@ -9,7 +9,6 @@ feature per distinct lower-cased word, so that removing the feature removes ever
 (`mode="drop"`) or replaced by a mask string (`mode="mask"`). The text between units (white
 space between sentences, punctuation between words) is kept. No AllenNLP here.
 """
-import functools
 import re
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
@@ -37,42 +36,17 @@ class Segment:
     feature: int
 
 
-@functools.lru_cache(maxsize=1)
-def _sentencizer():
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    return nlp
-
-
 def sentence_spans(text: str) -> List[Tuple[int, int]]:
     """Character spans of the sentences of ``text``, in order, without surrounding white space.
 
     Paragraph breaks ("\\n", which cleaned IMDB reviews keep from ``<br />``) always end a
-    sentence; inside a paragraph spaCy's rule-based sentencizer decides (offline, no model).
-    A fragment without any letter or digit ("...", ")") joins the sentence before it.
+    sentence; inside a paragraph `textflix_lib.algorithms.sentences` decides (spaCy's rule-based
+    sentencizer corrected by rules for review text: "it?It's", "Mr.Savage", "kid...I wish"; see
+    docs/sentence_splitting.md). A fragment without any letter or digit joins the sentence before it.
     """
-    spans: List[Tuple[int, int]] = []
-    nlp = _sentencizer()
-    for paragraph in _PARAGRAPH.finditer(text):
-        offset = paragraph.start()
-        for sent in nlp(paragraph.group()).sents:
-            start, end = offset + sent.start_char, offset + sent.end_char
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if start == end:
-                continue
-            if spans and not _HAS_WORD.search(text[start:end]):
-                spans[-1] = (spans[-1][0], end)
-            else:
-                spans.append((start, end))
-    # a leading fragment without words joins the next sentence
-    if len(spans) > 1 and not _HAS_WORD.search(text[spans[0][0]:spans[0][1]]):
-        spans[:2] = [(spans[0][0], spans[1][1])]
-    return spans
+    from textflix_lib.algorithms.sentences import sentence_spans as split
+
+    return split(text)
 
 
 def word_spans(text: str) -> List[Tuple[int, int]]:
