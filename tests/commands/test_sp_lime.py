@@ -1,11 +1,11 @@
-"""`allennlp sp-lime` and `allennlp highlights`, parsed by their own argument parsers and run in
-this process (the command line's start-up is tested once, in test_sentence_lime.py)."""
+"""`allennlp sp-lime`, parsed by its own argument parser and run in this process (the command
+line's start-up is tested once, in test_sentence_lime.py; `allennlp highlights` reading the
+explanations sp-lime caches: test_highlights.py)."""
 import argparse
 import json
 
 import pytest
 
-from textflix_lib.commands.highlights import Highlights
 from textflix_lib.commands.sp_lime import SpLime
 from textflix_lib.data.errors import DataFormatError
 
@@ -46,22 +46,9 @@ def test_sp_lime_picks_and_resumes(nbsvm_archive, reviews_with_movies, tmp_path,
     assert len(cache.read_text().splitlines()) == 8
     assert [p["index"] for p in again["picked"]] == [p["index"] for p in result["picked"]]
 
-    summary_file = tmp_path / "highlights.json"
-    summary = run(Highlights(), str(cache), "--group-by", "movie_id", "--output-file", str(summary_file))
-    assert set(summary) == {"m0", "m1"} and sum(g["reviews"] for g in summary.values()) == 8
-    assert json.loads(summary_file.read_text()) == summary
-    for group in summary.values():
-        for kind in ("positive", "negative"):
-            for highlight in group[f"{kind}_highlights"]["highlights"]:
-                assert highlight["weight"] > 0 and highlight["movie_id"] in summary
-
 
 def test_bad_input_names_file_and_line(nbsvm_archive, tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "fine"}\n\n{"txt": "oops"}\n')
     with pytest.raises(DataFormatError, match=r"bad.jsonl, line 3: .*'text'"):
         run(SpLime(), str(nbsvm_archive), str(bad), "--output-file", str(tmp_path / "o.json"))
-    not_json = tmp_path / "explanations.jsonl"
-    not_json.write_text('{"label": "pos"}\n')
-    with pytest.raises(DataFormatError, match=r"line 1: explanation is missing \['probability', 'segments'\]"):
-        run(Highlights(), str(not_json), "--output-file", str(tmp_path / "h.json"))

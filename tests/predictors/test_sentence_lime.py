@@ -90,17 +90,6 @@ def test_options_and_bad_input(nbsvm_archive):
         predictor.load_line('{"review": "no text field"}')
 
 
-def test_word_lime_explains_words(nbsvm_archive):
-    predictor = Predictor.from_path(str(nbsvm_archive), "word_lime", num_samples=300)
-    text = "A wonderful, moving film with a brilliant cast. The plot is set in a small town."
-    output = predictor.predict(text)
-    assert output["unit"] == "word"
-    assert sum(1 for s in output["segments"] if s["weight"] != 0) <= 10
-    assert all(text[s["start"]:s["end"]] == s["text"] for s in output["segments"])
-    top_words = {h["text"].lower() for h in output["highlights"]}
-    assert top_words & {"wonderful", "brilliant", "moving"}
-
-
 @pytest.fixture(scope="module")
 def tiny_bert(tmp_path_factory):
     """A 2-layer BERT (hidden 32) with a 100-odd word vocabulary: random weights, real code."""
