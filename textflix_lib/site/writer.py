@@ -19,7 +19,7 @@ from textflix_lib.site.pages import Labels
 ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_FILES = ("app.js", "app.css")
 #: Reviews per data file of a collection (and per disagreement file).
-DEFAULT_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 100
 #: Reviews per screen when a collection spans several data files (one file shows whole).
 DEFAULT_SCREEN_SIZE = 50
 #: Highlights kept per side and model in a collection's index (counts stay exact).

@@ -11,6 +11,7 @@
   var manifest = null;
   var renderToken = 0;
   var HIGHLIGHTS_SHOWN = 4;    // highlights shown before "show all"
+  var GRID_PAGE = 120;         // title cards per screen
   var STRIP_MAX = 400;         // segments drawn at most (larger collections are sampled)
   var SAFE_NAME = /^[A-Za-z0-9_\/-]+$/;
   var IMDB_ID = /^tt[0-9]{7,8}$/;
@@ -395,8 +396,8 @@
     document.title = manifest.site;
     add(main, el("h1", "page-title", manifest.grouped ? manifest.c.length + " titles · " + total + " reviews" : total + " reviews"));
     var bar = add(el("div", "bar"),
-      sortSelect("sort", sorts, sort, function (v) { go(route(s, { sort: v })); }),
-      manifest.grouped ? searchBox("search", "Search titles", s.q, function (v) { go(route(s, { q: v }), true); }) : null);
+      sortSelect("sort", sorts, sort, function (v) { go(route(s, { sort: v, page: 0 })); }),
+      manifest.grouped ? searchBox("search", "Search titles", s.q, function (v) { go(route(s, { q: v, page: 0 }), true); }) : null);
     main.appendChild(bar);
     main.appendChild(columns(s, function (col, m) {
       if (s.accuracy) {
@@ -405,14 +406,16 @@
         col.appendChild(accuracyLine(ok, g, total));
       }
       var grid = el("div", "grid");
-      manifest.o[m][sort].forEach(function (ci) {
+      var shown = manifest.o[m][sort].filter(function (ci) {
         var c = manifest.c[ci];
-        var hay = titleOf(c) + " " + c.id + " " + (c.t ? Object.keys(c.t).map(function (k) { return c.t[k]; }).join(" ") : "");
-        if (!matches(hay, s.q)) { return; }
-        grid.appendChild(titleCard(c, m, s));
+        return matches(titleOf(c) + " " + c.id + " " + (c.t ? Object.keys(c.t).map(function (k) { return c.t[k]; }).join(" ") : ""), s.q);
       });
+      var pages = Math.max(1, Math.ceil(shown.length / GRID_PAGE));
+      var page = Math.min(s.page, pages - 1);
+      shown.slice(page * GRID_PAGE, (page + 1) * GRID_PAGE).forEach(function (ci) { grid.appendChild(titleCard(manifest.c[ci], m, s)); });
       if (!grid.firstChild) { grid.appendChild(el("p", "empty", "No title matches “" + s.q + "”.")); }
       col.appendChild(grid);
+      if (pages > 1) { col.appendChild(pager(s, page, pages)); }
     }));
     return Promise.resolve();
   }
@@ -622,6 +625,7 @@
     view(s, main).then(function () {
       if (token !== renderToken) { return; }
       main.dataset.state = "ready";
+      if (performance.mark) { performance.mark("textflix-ready"); }  // read by experiments/site_benchmark.py
       if (focusId && document.getElementById(focusId)) {
         var again = document.getElementById(focusId);
         again.focus();
