@@ -155,3 +155,12 @@ class Page:
 def page(browser, screenshot_dirs):
     browser.get_log("browser")  # start each test with an empty console log
     return Page(browser, screenshot_dirs)
+
+
+@pytest.fixture(scope="session")
+def three_model_site(tmp_path_factory):
+    """20 real reviews scored by three models, without titles."""
+    records, models = build_records(20, models=["nbsvm", "nblr-words", "nbsvm-negation"])
+    out = tmp_path_factory.mktemp("site-three")
+    write_site(out, records, models)
+    return out, records, models

@@ -20,11 +20,14 @@ LABELS = ["neg", "pos"]  # NBSVM's probability columns
 MODELS = [
     {"name": "nbsvm", "description": "NB-SVM on word uni- and bigrams (300 training reviews)"},
     {"name": "nblr-words", "description": "NB logistic regression on single words (120 training reviews)"},
+    {"name": "nbsvm-negation", "description": "NB-SVM on words after a negation, marked (60 training reviews)"},
 ]
 CONFIGS = {
     "nbsvm": dict(analyzer=dict(ngram_range=(1, 2)), model=dict(classifier="svm"), train=300),
     "nblr-words": dict(analyzer=dict(ngram_range=(1, 1), stemming=False), model=dict(classifier="logreg", C=0.3), train=120),
+    "nbsvm-negation": dict(analyzer=dict(ngram_range=(1, 1), negation="mark"), model=dict(classifier="svm"), train=60),
 }
+DEFAULT_MODELS = ("nbsvm", "nblr-words")
 
 
 class TextClassifier:
@@ -73,7 +76,7 @@ def build_records(count: int = 40, seed: int = 0, models: Optional[Sequence[str]
     ``extra`` records (``id``, ``text``, ``gold``, ``group``, ``fields``) are appended with
     predictions from the same models. Returns ``(records, models)`` as `write_site` takes them."""
     split = embedded_split()
-    names = list(models or [m["name"] for m in MODELS])
+    names = list(models or DEFAULT_MODELS)
     explainers = {}
     for name in names:
         config = CONFIGS[name]
@@ -94,4 +97,4 @@ def build_records(count: int = 40, seed: int = 0, models: Optional[Sequence[str]
         record = {"fields": {}, "gold": None, "group": None, **item}
         record["predictions"] = {name: predict_record(explainers[name], item["text"]) for name in names}
         records.append(record)
-    return records, [m for m in MODELS if m["name"] in names]
+    return records, [next(m for m in MODELS if m["name"] == name) for name in names]

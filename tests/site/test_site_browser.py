@@ -8,6 +8,7 @@ import time
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from conftest import HOSTILE_TEXT, TITLES
 from textflix_lib.site import pages
@@ -408,3 +409,53 @@ def test_readable_on_a_phone(page, grouped_site):
     page.open(out, "#/", width=390, height=844)
     assert page.js("return document.documentElement.scrollWidth") <= page.js("return window.innerWidth")
     page.shot("phone-grid")
+
+
+def test_three_models_pick_any_two(page, three_model_site):
+    out, records, models = three_model_site
+    names = [m["name"] for m in models]
+    page.open(out, "#/disagreements?a=2&b=0&accuracy=1")
+    expected = pages.disagreements(records, names[2], names[0])
+    rows = page.driver.find_elements(By.CSS_SELECTOR, "#main .dis")
+    assert [r.get_attribute("data-rid") for r in rows] == [d.review["id"] for d in expected]
+    for row, d in zip(rows, expected):
+        heads = [e.text for e in row.find_elements(By.CSS_SELECTOR, ".model-name")]
+        assert heads[0].startswith(names[2]) and heads[1].startswith(names[0])
+        if d.right is not None:
+            assert row.find_element(By.CLASS_NAME, "who").text.endswith(f"{d.right} was right")
+    summary = page.driver.find_element(By.CLASS_NAME, "summary").text
+    assert f"{names[2]} was right on {sum(d.right == names[2] for d in expected)}" in summary
+    # picking the first model of the pair as the second swaps them
+    page.act(lambda: Select(page.driver.find_element(By.ID, "t-model-a")).select_by_value("0"))
+    assert "a=0" in page.driver.current_url and "b=2" in page.driver.current_url
+    page.open(out, "#/title/all?compare=1&a=1&b=2")
+    assert [e.text for e in page.driver.find_elements(By.CSS_SELECTOR, "#main .col-head .model-name")] == names[1:]
+    assert page.severe_logs() == []
+
+
+def test_served_over_http(page, grouped_site):
+    """The same site from a static file server (localhost), not only from file://."""
+    import functools
+    import http.server
+    import threading
+
+    out, _ = grouped_site
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        for hash_ in ("#/", "#/title/tt0000002?compare=1&accuracy=1", "#/disagreements"):
+            page.driver.get("about:blank")
+            page.driver.get(base + hash_)
+            page.wait_ready()
+            assert page.driver.find_elements(By.CSS_SELECTOR, "#main .card")
+        assert page.js("return typeof window.__pwned") == "undefined"
+        assert page.severe_logs() == []
+    finally:
+        server.shutdown()

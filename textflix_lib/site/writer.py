@@ -17,7 +17,7 @@ from textflix_lib.site import pages
 from textflix_lib.site.pages import Labels
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-ASSET_FILES = ("app.js", "app.css")
+ASSET_FILES = ("app.js", "app.css", "favicon.svg")
 #: Reviews per data file of a collection (and per disagreement file).
 DEFAULT_PAGE_SIZE = 100
 #: Reviews per screen when a collection spans several data files (one file shows whole).
