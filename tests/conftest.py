@@ -4,6 +4,7 @@ Everything is built here from the embedded data; nothing is downloaded.
 """
 import json
 import os
+import string
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,49 @@ def second_archive(tmp_path_factory):
 
     return train_config("nbsvm.jsonnet", tmp_path_factory.mktemp("nblr") / "run",
                         {"dataset_reader.train_size": 150, "model.classifier": "logreg"})
+
+
+TINY_BERT_WORDS = ("the a an and or but not no is was it this that film movie good bad great awful best worst "
+                   "love hated boring fun plot acting story i you very too of to in").split()
+
+
+def make_tiny_bert(directory, layers=3, max_positions=64):
+    """A BERT with random weights, 32 wide, `layers` deep, and a 70-word vocabulary (words and
+    single letters, so any lowercase text tokenizes), saved as a local Hugging Face model."""
+    import torch
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    letters = list(string.ascii_lowercase)
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *".,!?'", *TINY_BERT_WORDS, *letters,
+             *("##" + c for c in letters)]
+    vocab = list(dict.fromkeys(vocab))  # "a" and "i" are words and letters
+    (directory / "vocab.txt").write_text("\n".join(vocab) + "\n")
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=layers, num_attention_heads=2,
+                        intermediate_size=37, max_position_embeddings=max_positions)
+    BertModel(config).save_pretrained(directory)
+    BertTokenizerFast(vocab_file=str(directory / "vocab.txt"), do_lower_case=True).save_pretrained(directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_bert(tmp_path_factory):
+    """The 3-layer tiny BERT (a local directory; no download)."""
+    return make_tiny_bert(tmp_path_factory.mktemp("tiny_bert"), 3)
+
+
+def transformer_tensors(model_name: str, texts, head_tokens: int = 20, tail_tokens: int = 10):
+    """Texts through the `head_tail` tokenizer and the `transformer` indexer: the tensors a
+    transformer embedder reads (`token_ids`, `mask`, `type_ids`)."""
+    from allennlp.data import Batch, Instance, Vocabulary
+    from allennlp.data.fields import TextField
+
+    from textflix_lib.token_indexers.transformer import TransformerIndexer
+    from textflix_lib.tokenizers.head_tail import HeadTailTokenizer
+
+    tokenizer = HeadTailTokenizer(model_name, head_tokens=head_tokens, tail_tokens=tail_tokens)
+    indexers = {"tokens": TransformerIndexer(model_name)}
+    instances = [Instance({"tokens": TextField(tokenizer.tokenize(text), indexers)}) for text in texts]
+    batch = Batch(instances)
+    batch.index_instances(Vocabulary())
+    return batch.as_tensor_dict()["tokens"]["tokens"]

@@ -3,22 +3,18 @@ gradual unfreezing and discriminative learning rates as they happen in `allennlp
 the archive, `allennlp evaluate` and the sentiment predictor."""
 import json
 import os
-import string
 
 import _jsonnet
 import pytest
-import torch
 from allennlp.commands.evaluate import evaluate_from_archive
 from allennlp.commands.train import train_model_from_file
 from allennlp.predictors import Predictor
 from allennlp.training.callbacks import TrainerCallback
 
-from conftest import CONFIGS
+from conftest import CONFIGS, make_tiny_bert
 
 LAYERS = 3
 DECAY = 0.5
-WORDS = ("the a an and or but not no is was it this that film movie good bad great awful best worst "
-         "love hated boring fun plot acting story i you very too of to in").split()
 
 
 @TrainerCallback.register("textflix_test_recorder")
@@ -54,26 +50,6 @@ class Interrupt(TrainerCallback):
         if epoch == self.epoch and not os.path.exists(marker):
             open(marker, "w").close()
             raise RuntimeError("simulated interruption")
-
-
-def make_tiny_bert(directory, layers):
-    from transformers import BertConfig, BertModel, BertTokenizerFast
-
-    letters = list(string.ascii_lowercase)
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *".,!?'", *WORDS, *letters, *("##" + c for c in letters)]
-    vocab = list(dict.fromkeys(vocab))  # "a" and "i" are words and letters
-    (directory / "vocab.txt").write_text("\n".join(vocab) + "\n")
-    torch.manual_seed(0)
-    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=layers, num_attention_heads=2,
-                        intermediate_size=37, max_position_embeddings=64)
-    BertModel(config).save_pretrained(directory)
-    BertTokenizerFast(vocab_file=str(directory / "vocab.txt"), do_lower_case=True).save_pretrained(directory)
-    return directory
-
-
-@pytest.fixture(scope="module")
-def tiny_bert(tmp_path_factory):
-    return make_tiny_bert(tmp_path_factory.mktemp("tiny_bert"), LAYERS)
 
 
 def config_with(config_file: str, transformer: str) -> dict:

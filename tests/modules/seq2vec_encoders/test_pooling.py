@@ -3,7 +3,6 @@ import torch
 from allennlp.common.checks import ConfigurationError
 
 from textflix_lib.modules.seq2vec_encoders.pooling import PoolingEncoder
-from textflix_lib.modules.seq2vec_encoders.transformer_pooler import TransformerPooler
 
 VECTORS = torch.tensor([[[1.0, -2.0], [3.0, -4.0], [100.0, 100.0]],
                         [[-5.0, 6.0], [0.0, 0.0], [0.0, 0.0]]])
@@ -32,7 +31,3 @@ def test_all_padding_pools_to_zeros():
 def test_unknown_mode_is_named():
     with pytest.raises(ConfigurationError, match="pooling mode must be one of"):
         PoolingEncoder(2, "median")
-
-
-def test_transformer_pooler_reads_the_width_from_the_model():
-    assert TransformerPooler("minilm", mode=["mean", "first"]).get_output_dim() == 2 * 384

@@ -1,0 +1,68 @@
+"""Every config in configs/ builds, as allennlp-models' training-config test checks its
+configs: `Params.from_file` evaluates the Jsonnet, then `allennlp train`'s own construction
+(`TrainModel.from_params`: reader, data loaders, vocabulary, model, optimizer, scheduler,
+callbacks, trainer) runs on 20 of the 40 real test reviews, and the model scores one batch.
+Nothing is trained. A config naming a Hugging Face model that is not installed gets a tiny
+local BERT of the same depth instead (no download)."""
+import json
+import re
+
+import _jsonnet
+import pytest
+import torch
+from allennlp.common import Params
+from allennlp.common.util import prepare_environment
+from allennlp.commands.train import TrainModel
+from allennlp.models.archival import CONFIG_NAME
+
+import textflix_lib  # noqa: F401  registers the components
+from conftest import CONFIGS, make_tiny_bert
+from textflix_lib.resources import PACKAGED_TRANSFORMERS
+
+CONFIG_FILES = sorted(path.name for path in CONFIGS.glob("*.jsonnet"))
+TRANSFORMER_LINE = re.compile(r'^local transformer = "([^"]+)";$', re.MULTILINE)
+# the depth of each hub model a config names, for its tiny stand-in
+HUB_MODEL_LAYERS = {"bert-large-uncased": 24}
+
+
+def test_every_config_is_listed():
+    assert set(CONFIG_FILES) >= {"nbsvm.jsonnet", "bow_logreg.jsonnet", "word_vectors.jsonnet", "cnn.jsonnet",
+                                 "bert.jsonnet", "bert_large.jsonnet"}
+
+
+def config_params(name: str, tmp_path) -> Params:
+    path = CONFIGS / name
+    source = path.read_text()
+    named = TRANSFORMER_LINE.search(source)
+    if named and named.group(1).lower() not in PACKAGED_TRANSFORMERS:
+        if named.group(1) not in HUB_MODEL_LAYERS:
+            pytest.fail(f"{name} names {named.group(1)!r}: add its depth to HUB_MODEL_LAYERS")
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        tiny = make_tiny_bert(tmp_path, layers=HUB_MODEL_LAYERS[named.group(1)], max_positions=512)
+        source = source.replace(named.group(0), f"local transformer = {json.dumps(str(tiny))};")
+        return Params(json.loads(_jsonnet.evaluate_snippet(str(path), source)))
+    return Params.from_file(str(path))
+
+
+@pytest.mark.parametrize("name", CONFIG_FILES)
+def test_config_builds_every_piece_of_a_run(name, reviews_jsonl, tmp_path):
+    params = config_params(name, tmp_path / "stand_in")
+    assert params["dataset_reader"]["type"] == "imdb"
+    data = str(reviews_jsonl)
+    params = Params({**params.as_dict(quiet=True), "train_data_path": data, "validation_data_path": data,
+                     **({"test_data_path": data} if "test_data_path" in params else {})})
+    params["dataset_reader"]["train_size"] = 20
+    run = tmp_path / "run"
+    run.mkdir()
+    params.to_file(str(run / CONFIG_NAME))  # as `allennlp train` does: the reader reads it
+    prepare_environment(params)
+    built = TrainModel.from_params(params=params, serialization_dir=str(run), local_rank=0)
+
+    assert built.model.vocab.get_vocab_size("labels") == 2
+    assert sum(1 for _ in built.trainer.data_loader.iter_instances()) == 20  # the train_size sample only
+    built.model.eval()
+    batch = next(iter(built.trainer.data_loader))
+    with torch.no_grad():
+        output = built.model(**batch)
+    assert output["probs"].shape == (len(batch["label"]), 2)
+    assert torch.allclose(output["probs"].sum(dim=1), torch.ones(len(batch["label"])))
