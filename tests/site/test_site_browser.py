@@ -459,3 +459,17 @@ def test_served_over_http(page, grouped_site):
         assert page.severe_logs() == []
     finally:
         server.shutdown()
+
+
+def test_a_highlight_leads_to_its_review_on_another_screen(page, ungrouped_site, ungrouped_records, names):
+    out, _ = ungrouped_site
+    summary = pages.highlight_summary(ungrouped_records, names[0])
+    far = next(h for h in summary["positive"] if h["position"] >= 20)
+    page.open(out, "#/title/all?all=1")
+    assert page.js(f"return document.querySelector('.card.review[data-pos=\"{far['position']}\"]')") is None
+    index = [h["position"] for h in summary["positive"]].index(far["position"])
+    button = page.driver.find_elements(By.CSS_SELECTOR, "#main .hl-block.pos .hl-text")[index]
+    page.act(button.click)
+    assert f"page={far['position'] // 20}" in page.driver.current_url
+    assert page.js("return document.activeElement.dataset.pos") == str(far["position"])
+    assert page.js("return document.activeElement.dataset.rid") == ungrouped_records[far["position"]]["id"]

@@ -10,6 +10,7 @@
   var waiting = {};
   var manifest = null;
   var renderToken = 0;
+  var pendingFocus = null;     // a review to focus once the next view is drawn
   var HIGHLIGHTS_SHOWN = 4;    // highlights shown before "show all"
   var GRID_PAGE = 120;         // title cards per screen
   var STRIP_MAX = 400;         // segments drawn at most (larger collections are sampled)
@@ -480,7 +481,14 @@
           if (s.accuracy) { col.appendChild(accuracyLine(c.m[m].ok, c.g, c.n)); }
           if (s.analysis) {
             col.appendChild(strip(c.m[m].s));
-            col.appendChild(highlights(index.h[m], s, col));
+            col.appendChild(highlights(index.h[m], s, function (position) {
+              var card = col.querySelector('.card.review[data-pos="' + position + '"]');
+              if (card) { card.scrollIntoView({ block: "start" }); card.focus(); return; }
+              // not on this screen: go to the screen that has it, in this column's order
+              var at = (sort === "order" ? all : index.o[m][sort]).indexOf(position);
+              pendingFocus = { model: m, pos: position };
+              go(route(s, { q: "", page: Math.floor(at / manifest.screen) }));
+            }));
           }
           var order = sort === "order" ? all : index.o[m][sort];
           var list = el("div", "reviews");
@@ -500,7 +508,11 @@
               (page * manifest.screen + slice.length) + " of " + shown.length));
           }
           pending.push(loadReviews(c, slice).then(function (recs) {
-            recs.forEach(function (r) { list.appendChild(reviewCard(r, m, s)); });
+            recs.forEach(function (r, i) {
+              var card = reviewCard(r, m, s);
+              card.dataset.pos = String(slice[i]);
+              list.appendChild(card);
+            });
             if (slice.length < shown.length) { list.appendChild(pager(s, page, pages)); }
           }));
         }));
@@ -516,7 +528,7 @@
     if (page + 1 < pages) { nav.appendChild(link(route(s, { page: page + 1 }), "next →")); }
     return nav;
   }
-  function highlights(h, s, col) {
+  function highlights(h, s, pick) {
     var box = el("section", "highlights");
     [["p", "np", true], ["n", "nn", false]].forEach(function (kind) {
       var items = h[kind[0]];
@@ -533,7 +545,7 @@
         var button = el("button", "hl-text", "“" + readable(item[3]) + "”");
         button.type = "button";
         button.title = "weight " + fmtWeight(kind[2] ? item[2] : -item[2]) + " toward positive · go to the review";
-        button.addEventListener("click", function () { focusReview(col, item[0]); });
+        button.addEventListener("click", function () { pick(item[0]); });
         add(list, add(li, mk, button));
       });
       block.appendChild(list);
@@ -545,17 +557,6 @@
     });
     return box;
   }
-  function focusReview(col, position) {
-    var cards = col.querySelectorAll(".card.review");
-    var c = findCollection(parseRoute().id);
-    var target = null;
-    var id = null;
-    var chunk = store["c/" + c.k + "/" + Math.floor(position / manifest.page)];
-    if (chunk) { id = chunk.r[position % manifest.page].i; }
-    for (var i = 0; i < cards.length; i++) { if (cards[i].dataset.rid === id) { target = cards[i]; } }
-    if (target) { target.scrollIntoView({ block: "start" }); target.focus(); }
-  }
-
   // -- disagreements -----------------------------------------------------------------------
   function viewDisagreements(s, main) {
     document.title = "Disagreements — " + manifest.site;
@@ -626,6 +627,11 @@
       if (token !== renderToken) { return; }
       main.dataset.state = "ready";
       if (performance.mark) { performance.mark("textflix-ready"); }  // read by experiments/site_benchmark.py
+      if (pendingFocus) {
+        var card = main.querySelector('.col[data-model="' + pendingFocus.model + '"] .card.review[data-pos="' + pendingFocus.pos + '"]');
+        pendingFocus = null;
+        if (card) { card.scrollIntoView({ block: "start" }); card.focus(); return; }
+      }
       if (focusId && document.getElementById(focusId)) {
         var again = document.getElementById(focusId);
         again.focus();
