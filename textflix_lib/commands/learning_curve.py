@@ -28,6 +28,12 @@ DEFAULT_SIZES = ",".join(str(size) for size in plan.DEFAULT_SIZES)
 
 @Subcommand.register("learning-curve")
 class LearningCurve(Subcommand):
+    """Accuracy against training-set size: trains each config at several sizes and seeds on Ray
+    workers, records every run, plots the curves (`textflix_lib.learning_curves`).
+
+    Registered as a `Subcommand` with name "learning-curve".
+    """
+
     def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
         description = ("Train and test each config at several training-set sizes and seeds, in parallel "
                        "on Ray; record one JSON line per run; plot accuracy against size.")

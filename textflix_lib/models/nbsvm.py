@@ -25,6 +25,8 @@ class NbsvmClassifier(Model):
     learned (one weight per n-gram, an intercept and a probability calibration) lives in
     frozen parameters, so `best.th` and `model.tar.gz` hold it like any other model.
 
+    Registered as a `Model` with name "nbsvm".
+
     # Parameters
 
     vocab : `Vocabulary`

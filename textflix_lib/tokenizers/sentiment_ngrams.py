@@ -13,6 +13,8 @@ class SentimentNgramTokenizer(Tokenizer):
     n-gram (`"not good"`) after lowercasing, stop-word removal and Snowball stemming.
     See `textflix_lib.algorithms.text_features.NgramAnalyzer` for the choices.
 
+    Registered as a `Tokenizer` with name "sentiment_ngrams".
+
     # Parameters
 
     ngram_range : `Tuple[int, int]`, optional (default = `(1, 2)`)

@@ -24,6 +24,8 @@ class OnePassTrainer(Trainer):
     metric files as the gradient-descent trainer (`metrics_epoch_0.json`), so archiving,
     `allennlp evaluate` and the learning-curve tools treat it like any other run.
 
+    Registered as a `Trainer` with name "one_pass".
+
     # Parameters
 
     model : `Model`
