@@ -131,10 +131,25 @@ def _number_predict_input_lines(exec_module):
             from textflix_lib.data.errors import DataFormatError
 
             source = "<stdin>" if self._input_file == "-" else self._input_file
-            handle = sys.stdin if self._input_file == "-" else open_compressed(cached_path(self._input_file))
+            # bytes, split at b"\n" only (JSON Lines), each line decoded as UTF-8 by itself, so
+            # that bad bytes name their line and no other character ends a line
+            if self._input_file == "-":
+                # a text stream without bytes underneath (a test's StringIO) is read line by line
+                opened = None
+                handle = getattr(sys.stdin, "buffer", None) or (line.encode("utf-8", "surrogatepass")
+                                                                for line in sys.stdin)
+            else:
+                opened = handle = open_compressed(cached_path(self._input_file), mode="rb", encoding=None)
             try:
-                for number, line in enumerate(handle, start=1):
-                    if line.isspace():
+                for number, raw in enumerate(handle, start=1):
+                    try:
+                        line = raw.decode("utf-8")
+                    except UnicodeDecodeError as error:
+                        raise DataFormatError(source, f"is not valid UTF-8 (byte {error.start} of the line); "
+                                              "save the file as UTF-8", number) from None
+                    if number == 1:
+                        line = line.removeprefix("\ufeff")  # a byte-order mark, as editors write it
+                    if not line.strip():
                         continue
                     try:
                         yield self._predictor.load_line(line)
@@ -144,8 +159,8 @@ def _number_predict_input_lines(exec_module):
                             "expected one JSON object per line, like {\"text\": \"...\"}", number
                         ) from error
             finally:
-                if handle is not sys.stdin:
-                    handle.close()
+                if opened is not None:
+                    opened.close()
 
         manager._get_json_data = _get_json_data
 
