@@ -368,7 +368,10 @@ def test_site_without_titles_and_search(page, ungrouped_site, ungrouped_records)
     assert "q=wonderful" in page.driver.current_url
     assert page.driver.find_element(By.CSS_SELECTOR, "#main .showing").text == \
         f"{len(expected)} of {len(ungrouped_records)} reviews contain “wonderful”"
-    page.shot("search")
+    marks = texts(page, "#main .card.review mark")
+    assert marks and all(m.lower() == "wonderful" for m in marks)
+    assert len(marks) == sum(r["text"].lower().count("wonderful") for r in ungrouped_records)
+    page.shot("search", scroll_to="#main mark")
 
 
 def test_keyboard_shortcuts_and_focus(page, grouped_site):

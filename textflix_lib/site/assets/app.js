@@ -319,19 +319,30 @@
         card.appendChild(lab);
       }
     }
-    card.appendChild(reviewText(r.x, pred[2], s.analysis));
+    card.appendChild(reviewText(r.x, pred[2], s.analysis, s.view === "title" ? s.q : ""));
     return card;
   }
-  function reviewText(text, sentences, analysis) {
+  /* Appends `text` to `parent`, with each occurrence of the search `q` in a <mark>. */
+  function appendText(parent, text, q) {
+    if (!q) { parent.appendChild(document.createTextNode(text)); return; }
+    var lower = text.toLowerCase(), needle = q.toLowerCase(), at = 0, i;
+    while ((i = lower.indexOf(needle, at)) >= 0) {
+      if (i > at) { parent.appendChild(document.createTextNode(text.slice(at, i))); }
+      parent.appendChild(el("mark", null, text.slice(i, i + needle.length)));
+      at = i + needle.length;
+    }
+    if (at < text.length) { parent.appendChild(document.createTextNode(text.slice(at))); }
+  }
+  function reviewText(text, sentences, analysis, q) {
     var box = el("div", "text");
     text = readable(text);
-    if (!analysis || !sentences.length) { box.textContent = text; return box; }
+    if (!analysis || !sentences.length) { appendText(box, text, q); return box; }
     var weights = scaled(sentences);
     var at = 0;
     sentences.forEach(function (t, i) {
       var start = Math.max(t[0], at), end = t[1];
       if (end <= start) { return; }
-      if (start > at) { box.appendChild(document.createTextNode(text.slice(at, start))); }
+      if (start > at) { appendText(box, text.slice(at, start), q); }
       var span = el("span", "s");
       span.dataset.s = String(i);
       var w = weights[i];
@@ -349,11 +360,11 @@
         mk.setAttribute("aria-hidden", "true");
         span.appendChild(mk);
       }
-      span.appendChild(document.createTextNode(text.slice(start, end)));
+      appendText(span, text.slice(start, end), q);
       box.appendChild(span);
       at = end;
     });
-    if (at < text.length) { box.appendChild(document.createTextNode(text.slice(at))); }
+    if (at < text.length) { appendText(box, text.slice(at), q); }
     return box;
   }
   function sortSelect(id, options, value, onChange) {
