@@ -147,6 +147,8 @@ def test_rewriting_removes_old_data(tmp_path, site_data):
     (lambda rs: rs[0].update(gold="positive"), "gold label"),
     (lambda rs: rs[0]["predictions"]["nbsvm"].update(sentences=[[0, 10 ** 6, 0.1]]), "outside the text"),
     (lambda rs: rs[0]["fields"].update(bad=[1, 2]), "string or a number"),
+    (lambda rs: rs[0]["predictions"]["nbsvm"]["sentences"].reverse(), "in text order"),
+    (lambda rs: rs.clear(), "at least one review"),
 ])
 def test_bad_records_are_refused_with_the_review_named(tmp_path, site_data, change, message):
     records = copy.deepcopy(site_data[0][:3])

@@ -85,6 +85,9 @@ def normalize_reviews(reviews: Iterable[Mapping[str, Any]], model_names: Sequenc
                 if not 0 <= start <= end <= len(text):
                     raise ValueError(f"review {rid!r}, model {model!r}: sentence [{start}, {end}] "
                                      f"is outside the text ({len(text)} characters)")
+                if sentences and start < sentences[-1][1]:
+                    raise ValueError(f"review {rid!r}, model {model!r}: sentence [{start}, {end}] starts "
+                                     f"before the previous one ends; sentences must be in text order")
                 sentences.append([start, end, round_significant(weight)])
             predictions[model] = {"label": pred["label"], "probs": probs, "sentences": sentences}
         normalized.append({"id": rid, "text": text, "gold": review.get("gold"),
@@ -199,6 +202,8 @@ def write_site(
     if page_size < 1 or screen_size < 1:
         raise ValueError(f"page_size and screen_size must be positive, got {page_size}, {screen_size}")
     records = normalize_reviews(reviews, model_names, labels)
+    if not records:
+        raise ValueError("write_site needs at least one review")
     collections = pages.group_reviews(records)
 
     out = Path(out_dir)
