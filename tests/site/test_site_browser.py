@@ -476,3 +476,19 @@ def test_a_highlight_leads_to_its_review_on_another_screen(page, ungrouped_site,
     assert f"page={far['position'] // 20}" in page.driver.current_url
     assert page.js("return document.activeElement.dataset.pos") == str(far["position"])
     assert page.js("return document.activeElement.dataset.rid") == ungrouped_records[far["position"]]["id"]
+
+
+def test_a_site_of_one_model(page, tmp_path, site_data):
+    records, models = site_data
+    from textflix_lib.site.writer import write_site
+
+    write_site(tmp_path, records, models[:1], titles=TITLES, site_title="One <model>")
+    page.open(tmp_path, "#/?compare=1")
+    assert page.driver.title == "One <model>"
+    assert page.driver.find_elements(By.ID, "t-compare") == []
+    assert page.driver.find_elements(By.ID, "t-model-a") == []
+    assert len(page.driver.find_elements(By.CSS_SELECTOR, "#main .cols > .col")) == 1
+    assert "Disagreements" not in page.driver.find_element(By.ID, "toggles").text
+    page.open(tmp_path, "#/disagreements")
+    assert "one model" in page.driver.find_element(By.ID, "main").text
+    assert page.severe_logs() == []
