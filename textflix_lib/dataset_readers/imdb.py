@@ -90,7 +90,8 @@ class ImdbReader(DatasetReader):
         serialization_dir: Optional[str] = None,
         **kwargs,
     ) -> None:
-        super().__init__(manual_distributed_sharding=True, manual_multiprocess_sharding=True, **kwargs)
+        super().__init__(manual_distributed_sharding=True, manual_multiprocess_sharding=True,
+                         serialization_dir=serialization_dir, **kwargs)
         if train_size is not None and train_size < 2:
             raise ConfigurationError(f"train_size must be at least 2 (one review per class), got {train_size}")
         if validation_size < 0:
