@@ -13,7 +13,7 @@ the user passed through, unchanged.
   reject such a line naming the file and line) and the site.
 """
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence, Union
 
 from allennlp.common.checks import ConfigurationError
 from allennlp.common.util import JsonDict
@@ -22,7 +22,7 @@ from allennlp.models import Model
 from allennlp.predictors import Predictor
 
 from textflix_lib.data.cleaning import CleanText, clean_with_offsets
-from textflix_lib.predictors.scoring import label_names
+from textflix_lib.predictors.scoring import calibration_temperature, label_names
 
 TEXT_KEYS = ("text", "sentence")
 
@@ -60,11 +60,17 @@ def with_passthrough(inputs: JsonDict, output: Dict[str, Any]) -> Dict[str, Any]
 
 class ReviewPredictor(Predictor):
     """The common ground of the `sentiment`, `sentence_lime` and `word_lime` predictors (not
-    registered itself). `labels` are the model's labels in the order of its `probs`."""
+    registered itself). `labels` are the model's labels in the order of its `probs`;
+    `temperature` is 1.0 unless a `calibration_file` (see above) gave one."""
 
-    def __init__(self, model: Model, dataset_reader: DatasetReader, frozen: bool = True) -> None:
+    def __init__(self, model: Model, dataset_reader: DatasetReader, frozen: bool = True,
+                 calibration_file: Union[None, str, Sequence[str]] = None) -> None:
         super().__init__(model, dataset_reader, frozen)
         self.labels: List[str] = label_names(model)
+        try:
+            self.temperature: float = calibration_temperature(model, calibration_file)
+        except ValueError as error:
+            raise ConfigurationError(f"{type(self).__name__}: {error}") from error
 
     def load_line(self, line: str) -> JsonDict:
         # validate here, where `allennlp predict` still knows the line number

@@ -5,8 +5,13 @@
 `textflix_lib.algorithms.lime` (and the experiments, and the site's precompute) works with.
 `label_names(model)` is the one place that knows how to read a model's labels, and
 `text_explainer(...)` the one place a `TextExplainer` is assembled for a model.
+
+Calibrated probabilities: `probability_function(..., temperature=T)` returns
+``softmax(log(p) / T)`` instead of `p` (temperature scaling, fitted by `allennlp calibration`;
+`calibration_temperature` reads its file and checks it belongs to the model).
 """
-from typing import Callable, List, Optional
+import hashlib
+from typing import Callable, List, Optional, Sequence, Union
 
 import numpy
 import torch
@@ -14,6 +19,7 @@ from allennlp.data import Batch, DatasetReader, Instance
 from allennlp.models import Model
 from allennlp.nn import util as nn_util
 
+from textflix_lib.algorithms.calibration import apply_temperature, choose_calibration
 from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, Segmenter, TextExplainer
 from textflix_lib.algorithms.lime.explainer import DEFAULT_KERNEL_WIDTH
 
@@ -37,11 +43,37 @@ def label_names(model: Model) -> List[str]:
     return [vocab.get_token_from_index(i, namespace) for i in range(vocab.get_vocab_size(namespace))]
 
 
-def probability_function(model: Model, reader: DatasetReader) -> PredictTexts:
+def model_fingerprint(model: Model) -> str:
+    """A digest of the model's weights and labels: the same trained model gives the same
+    fingerprint wherever its archive is loaded. Calibration files record it."""
+    digest = hashlib.sha1()
+    digest.update("\n".join(label_names(model)).encode("utf-8"))
+    for name, tensor in sorted(model.state_dict().items()):
+        digest.update(name.encode("utf-8"))
+        values = tensor.detach().cpu()
+        if values.is_sparse:
+            values = values.to_dense()
+        digest.update(values.contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def calibration_temperature(model: Model, calibration_file: Union[None, str, Sequence[str]]) -> float:
+    """The temperature fitted for `model` in `calibration_file` (a path, or a list of paths
+    of which the one fitted for this model is taken); 1.0 when there is none. Raises
+    `ValueError` when no file fits the model (another model's fingerprint or labels)."""
+    if not calibration_file:
+        return 1.0
+    paths = [calibration_file] if isinstance(calibration_file, str) else list(calibration_file)
+    return float(choose_calibration(paths, model_fingerprint(model), label_names(model))["temperature"])
+
+
+def probability_function(model: Model, reader: DatasetReader, temperature: float = 1.0) -> PredictTexts:
     """``texts -> (len(texts), labels) probabilities`` for any classifier whose output has
     `probs`: the archive's own reader tokenizes (n-grams, word pieces, ...), the model scores
     the whole list as one batch (`BatchScorer` decides the batches). Unlike
-    `forward_on_instances` it skips `make_output_human_readable`, which LIME does not need."""
+    `forward_on_instances` it skips `make_output_human_readable`, which LIME does not need.
+    With `temperature` T other than 1 the probabilities are temperature-scaled,
+    ``softmax(log(p) / T)`` (`textflix_lib.algorithms.calibration`)."""
 
     def predict_texts(texts: List[str]) -> numpy.ndarray:
         instances: List[Instance] = []
@@ -54,7 +86,8 @@ def probability_function(model: Model, reader: DatasetReader) -> PredictTexts:
         inputs = nn_util.move_to_device(batch.as_tensor_dict(), model._get_prediction_device())
         with torch.no_grad():
             probs = model(**inputs)["probs"]
-        return probs.detach().cpu().numpy().astype(float)
+        probs = probs.detach().cpu().numpy().astype(float)
+        return probs if temperature == 1.0 else apply_temperature(probs, temperature)
 
     return predict_texts
 
@@ -71,11 +104,13 @@ def text_explainer(
     target: str = "log_odds",
     samples_per_feature: int = 0,
     seed: int = 0,
+    temperature: float = 1.0,
 ) -> TextExplainer:
-    """LIME over `segmenter`'s units of a text, scored by `model` through `reader`. Raises
-    `ValueError` for settings LIME does not accept."""
+    """LIME over `segmenter`'s units of a text, scored by `model` through `reader` (its
+    probabilities temperature-scaled when `temperature` is not 1). Raises `ValueError` for
+    settings LIME does not accept."""
     return TextExplainer(
-        BatchScorer(probability_function(model, reader), batch_size),
+        BatchScorer(probability_function(model, reader, temperature), batch_size),
         LimeExplainer(num_samples=num_samples, kernel_width=kernel_width, num_features=num_features,
                       feature_selection=feature_selection, seed=seed, target=target,
                       samples_per_feature=samples_per_feature),

@@ -1,5 +1,5 @@
 import dataclasses
-from typing import List, Optional
+from typing import List, Optional, Sequence, Union
 
 from allennlp.common.checks import ConfigurationError
 from allennlp.common.util import JsonDict
@@ -66,6 +66,13 @@ class SentenceLimePredictor(ReviewPredictor):
         Words only (see `word_lime`).
     seed : `int`, optional (default = `0`)
     frozen : `bool`, optional (default = `True`)
+    calibration_file : `str` or `List[str]`, optional (default = `None`)
+        Explain temperature-scaled probabilities, ``softmax(log(p) / T)``, with the T that
+        `allennlp calibration ARCHIVE test` wrote to `calibration.json` (a list of files: the
+        one fitted for this model's weights is used). `probability` and `probs` are then
+        calibrated; the label is unchanged, and with `target` `"log_odds"` every weight of a
+        two-label model is divided by T. The Textflix site's certainty is calibrated with
+        `allennlp textflix ... --predictor-args '{"calibration_file": [".../calibration.json", ...]}'`.
     """
 
     unit = "sentence"
@@ -88,14 +95,15 @@ class SentenceLimePredictor(ReviewPredictor):
         bow: bool = True,
         seed: int = 0,
         frozen: bool = True,
+        calibration_file: Union[None, str, Sequence[str]] = None,
     ) -> None:
-        super().__init__(model, dataset_reader, frozen)
+        super().__init__(model, dataset_reader, frozen, calibration_file)
         try:
             self.explainer = text_explainer(
                 model, dataset_reader, Segmenter(self.unit, bow, mode, mask_string),
                 num_samples=num_samples, batch_size=batch_size, kernel_width=kernel_width,
                 num_features=num_features, feature_selection=feature_selection, target=target,
-                samples_per_feature=samples_per_feature, seed=seed,
+                samples_per_feature=samples_per_feature, seed=seed, temperature=self.temperature,
             )
         except ValueError as error:
             raise ConfigurationError(f"{type(self).__name__}: {error}") from error

@@ -6,6 +6,7 @@ from allennlp.data import Instance
 from allennlp.predictors import Predictor
 from allennlp.predictors.text_classifier import TextClassifierPredictor
 
+from textflix_lib.algorithms.calibration import apply_temperature
 from textflix_lib.predictors.base import ReviewPredictor, with_passthrough
 
 
@@ -20,6 +21,19 @@ class SentimentPredictor(ReviewPredictor, TextClassifierPredictor):
     fields (an id, a movie id) are copied to the output unchanged. The text is cleaned as the
     training reviews were (`textflix_lib.predictors.base`). Output: `label`, `probability` of
     that label, and `probs`, each label's probability.
+
+    # Parameters
+
+    model : `Model`
+    dataset_reader : `DatasetReader`
+    frozen : `bool`, optional (default = `True`)
+    calibration_file : `str` or `List[str]`, optional (default = `None`)
+        Report temperature-scaled probabilities, ``softmax(log(p) / T)``, with the T that
+        `allennlp calibration ARCHIVE test` fitted on the validation split and wrote to
+        `calibration.json` (a list of files: the one fitted for this model). The label is
+        unchanged; the probabilities mean what they say more nearly (docs/insight.md):
+        `allennlp predict ARCHIVE reviews.jsonl --predictor sentiment --predictor-args
+        '{"calibration_file": "runs/nbsvm/calibration.json"}'`.
     """
 
     def predict(self, text: str) -> JsonDict:  # type: ignore[override]
@@ -40,6 +54,8 @@ class SentimentPredictor(ReviewPredictor, TextClassifierPredictor):
 
     def readable(self, output: Dict[str, Any]) -> JsonDict:
         probs = numpy.asarray(output["probs"], dtype=float)
+        if self.temperature != 1.0:
+            probs = apply_temperature(probs, self.temperature)
         best = int(probs.argmax())
         return sanitize({"label": self.labels[best], "probability": float(probs[best]),
                          "probs": {label: float(p) for label, p in zip(self.labels, probs)}})

@@ -1,4 +1,4 @@
-from typing import Optional
+from typing import Optional, Sequence, Union
 
 from allennlp.data import DatasetReader
 from allennlp.models import Model
@@ -30,7 +30,8 @@ class WordLimePredictor(SentenceLimePredictor):
     mode : `str`, optional (default = `"drop"`)
         `"mask"` replaces removed words with `mask_string` instead.
 
-    The other parameters are `sentence_lime`'s.
+    The other parameters are `sentence_lime`'s, `calibration_file` (calibrated probabilities)
+    included.
     """
 
     unit = "word"
@@ -53,9 +54,11 @@ class WordLimePredictor(SentenceLimePredictor):
         bow: bool = True,
         seed: int = 0,
         frozen: bool = True,
+        calibration_file: Union[None, str, Sequence[str]] = None,
     ) -> None:
         super().__init__(model, dataset_reader, num_samples=num_samples, batch_size=batch_size,
                          kernel_width=kernel_width, num_features=num_features,
                          feature_selection=feature_selection, top_k=top_k, mode=mode,
                          mask_string=mask_string, positive_label=positive_label, target=target,
-                         samples_per_feature=samples_per_feature, bow=bow, seed=seed, frozen=frozen)
+                         samples_per_feature=samples_per_feature, bow=bow, seed=seed, frozen=frozen,
+                         calibration_file=calibration_file)
