@@ -5,6 +5,7 @@ To keep it quick the embedded split is made smaller through the reader (2% test,
 reviews, and 100 validation reviews); the runs are otherwise what a user's sweep does."""
 import argparse
 import json
+import os
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -89,3 +90,42 @@ def test_interrupted_sweep_resumes_where_it_stopped(local_ray, tmp_path):
     assert again["outcome"].finished == 0 and again["outcome"].skipped == {
         "recorded_ok": 4, "recorded_failed": 4, "config_changed": 0}
     assert len(out.joinpath("results.jsonl").read_text().splitlines()) == 9
+
+
+def test_runs_whose_worker_died_are_recorded_as_failed(local_ray, tmp_path):
+    """The sweep's collection and lost-run pieces with a real Ray actor that dies mid-sweep."""
+    import ray
+
+    from textflix_lib.learning_curves.sweep import SweepOutcome, _collect_results, _Recorder, _submit_runs
+
+    class DiesOnSecondRun:  # defined here so that Ray ships it by value to its worker
+        """A worker whose process exits during its second run, as an out-of-memory kill does."""
+
+        def __init__(self):
+            self.runs = 0
+
+        def run(self, job):
+            self.runs += 1
+            if self.runs == 2:
+                os._exit(1)
+            return {"key": job["key"], "status": "ok", "test": {"accuracy": 0.5}}
+
+    runs = plan.plan_runs(load_configs([str(REPO / "configs" / "nbsvm.jsonnet")], SMALL_SPLIT), [100, 200, 300], [0])
+    store = ResultStore(tmp_path / "results.jsonl")
+    outcome = SweepOutcome(planned=3, skipped={})
+    recorded = []
+    recorder = _Recorder(store, outcome, str(tmp_path), "textflix test", recorded.append)
+    actor = ray.remote(num_cpus=1, max_restarts=0)(DiesOnSecondRun).remote()
+    pool, waiting = _submit_runs([actor], runs, str(tmp_path), [])
+    crashes = _collect_results(pool, waiting, recorder, progress=False)
+    assert [r["size"] for r in recorded] == [100] and outcome.finished == 1
+    # the second run killed the only worker, and the third never came back either
+    assert crashes and all(c.startswith(("RayActorError", "ActorDiedError")) for c in crashes)
+    assert sorted(spec.size for spec in waiting.values()) == [200, 300]
+    for spec in waiting.values():
+        recorder.lost(spec, crashes[0])
+    records = store.read()
+    assert [(r["size"], r["status"]) for r in records] == [(100, "ok"), (200, "failed"), (300, "failed")]
+    assert all(r["error"].startswith("the worker process died: ") for r in records[1:])
+    assert (outcome.finished, outcome.failed, len(outcome.records)) == (1, 2, 3)
+    assert len(recorded) == 1  # on_record hears of finished runs only, as before
