@@ -2,7 +2,8 @@
 sentence-LIME weight of every sentence toward the positive label, computed by the
 `sentence_lime` predictor's machinery and cached per (archive, review).
 
-- **Cache**: one `ResultsCache` (JSON lines) per archive and explanation settings, keyed by a
+- **Cache**: one `ResultsCache` (JSON lines) per archive and explanation settings (and
+  textflix version), keyed by a
   digest of the review text; a result is written the moment it is done, so an interrupted
   build loses nothing it finished, and a rerun, or a build with one more model, computes only
   what is missing. An archive is known by a digest of its bytes: retrain into the same path and
@@ -24,11 +25,14 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from tqdm import tqdm
 
+from textflix_lib import __version__
 from textflix_lib.data.results_cache import ResultsCache
 
 logger = logging.getLogger(__name__)
 
 Record = Dict[str, Any]
+# bump when what a cached result holds, or how it is computed, changes
+CACHE_FORMAT = 1
 # weights keep 4 significant digits, probabilities 4 decimals: what the site ships anyway
 _DIGITS = 4
 
@@ -50,9 +54,13 @@ class SiteModel:
 
 
 def cache_path(cache_dir: str, model: SiteModel, predictor_args: Mapping[str, Any]) -> Path:
-    """Where `model`'s results live: one file per archive and explanation settings."""
-    settings = hashlib.sha1(json.dumps(dict(predictor_args), sort_keys=True).encode()).hexdigest()[:8]
-    return Path(cache_dir) / f"{model.name}-{model.fingerprint()}-{settings}.jsonl"
+    """Where `model`'s results live: one file per archive (by content, so renaming a model on
+    the site reuses them) and explanation settings, including the version of the code that
+    explains (a new sentence splitter in a new release gives new results)."""
+    settings = json.dumps({"args": dict(predictor_args), "textflix": __version__, "format": CACHE_FORMAT},
+                          sort_keys=True)
+    digest = hashlib.sha1(settings.encode()).hexdigest()[:8]
+    return Path(cache_dir) / f"{model.fingerprint()}-{digest}.jsonl"
 
 
 def site_result(explained, positive_label: str) -> Record:
