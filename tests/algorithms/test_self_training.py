@@ -1,0 +1,135 @@
+"""Self-training on the unlabelled pool (issue 10): the algorithm, the `imdb_pool` reader and
+the `self_training_nbsvm` model on a few dozen real reviews."""
+import json
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from textflix_lib.algorithms.self_training import (
+    EnsembleLearner,
+    LogRegLearner,
+    NBSVMLearner,
+    select_confident,
+    self_train,
+)
+from textflix_lib.data.imdb import balanced_sample
+
+
+def test_select_confident_takes_the_extremes_half_from_each_class():
+    p = np.array([0.9, 0.1, 0.6, 0.4, 0.99, 0.01, 0.5, 0.7])
+    rows, labels = select_confident(p, 4)
+    assert rows.tolist() == [0, 1, 4, 5]
+    assert labels.tolist() == [1, 0, 1, 0]
+    rows, labels = select_confident(p, 100)  # everything, each row once
+    assert sorted(rows.tolist()) == list(range(8))
+    assert labels.sum() == 4
+
+
+def _features(reviews):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from textflix_lib.algorithms.text_features import NgramAnalyzer
+
+    vectorizer = CountVectorizer(analyzer=NgramAnalyzer(), binary=True)
+    return vectorizer, vectorizer.fit_transform([r.text for r in reviews]).tocsr()
+
+
+def test_self_training_is_deterministic_and_uses_only_the_pool(split):
+    reviews = balanced_sample(split.test, 120, seed=3)
+    y_all = np.array([r.label == "pos" for r in reviews], dtype=int)
+    _, X = _features(reviews)
+    gold, pool = np.arange(20), np.arange(20, 120)
+    seen = []
+
+    def run():
+        rounds = []
+        model = self_train(lambda: NBSVMLearner(seed=0), (X[gold],), y_all[gold], (X[pool],), (0.5, 1.0),
+                           callback=lambda r, m, rows, pseudo: rounds.append((rows.copy(), pseudo.copy())))
+        seen.append(rounds)
+        return model.predict_proba(X[pool])
+
+    first, second = run(), run()
+    assert np.array_equal(first, second)
+    for (rows_a, pseudo_a), (rows_b, pseudo_b) in zip(*seen):
+        assert np.array_equal(rows_a, rows_b) and np.array_equal(pseudo_a, pseudo_b)
+    assert [len(rows) for rows, _ in seen[0]] == [0, 50, 100]
+    assert all(rows.max(initial=-1) < len(pool) for rows, _ in seen[0])  # pool rows only
+
+
+def test_ensemble_averages_member_log_odds():
+    rng = np.random.default_rng(0)
+    dense = rng.normal(size=(60, 5))
+    y = (dense[:, 0] > 0).astype(int)
+    noise = (rng.random((60, 30)) < 0.2).astype(float)
+    noise[:, 0] = y
+    binary = sp.csr_matrix(noise)
+    ensemble = EnsembleLearner([(0, NBSVMLearner()), (1, LogRegLearner(C=1.0))]).fit((binary, dense), y)
+    p = ensemble.predict_proba((binary, dense))
+    a, b = ensemble.member_probas((binary, dense))
+    logit = lambda q: np.log(np.clip(q, 1e-6, 1 - 1e-6)) - np.log1p(-np.clip(q, 1e-6, 1 - 1e-6))  # noqa: E731
+    assert np.allclose(logit(p), (logit(a) + logit(b)) / 2, atol=1e-4)
+    assert ((p > 0.5) == y).mean() > 0.9
+
+
+@pytest.fixture(scope="module")
+def pool_files(tmp_path_factory, split):
+    """A training file of 60 real reviews (12 become the labelled sample) and a validation file."""
+    folder = tmp_path_factory.mktemp("pool")
+    train = balanced_sample(split.train, 60, seed=5)
+    validation = balanced_sample(split.validation, 40, seed=5)
+    for name, reviews in (("train", train), ("validation", validation)):
+        with open(folder / f"{name}.jsonl", "w", encoding="utf-8") as handle:
+            for r in reviews:
+                handle.write(json.dumps({"text": r.text, "label": r.label, "review_id": r.metadata["review_id"]}) + "\n")
+    return folder
+
+
+def test_pool_reader_hides_labels_and_excludes_validation_and_test(split):
+    from textflix_lib.dataset_readers.imdb_pool import ImdbPoolReader
+
+    reader = ImdbPoolReader(train_size=100, seed=2, include_metadata=True)
+    instances = list(reader.read("train"))
+    assert len(instances) == len(split.train)
+    gold = [i["gold"].metadata for i in instances]
+    assert sum(g is not None for g in gold) == 100
+    assert all("label" not in i.fields for i in instances)
+    ids = {i["metadata"]["review_id"] for i in instances}
+    held_out = {r.metadata["review_id"] for r in split.validation + split.test}
+    assert not ids & held_out
+    sample = {r.metadata["review_id"] for r in balanced_sample(split.train, 100, 2)}
+    labelled = {i["metadata"]["review_id"] for i, g in zip(instances, gold) if g is not None}
+    assert labelled == sample
+    # validation is read as the imdb reader reads it, with labels
+    assert all("label" in i.fields and "gold" not in i.fields for i in reader.read("validation"))
+
+
+def test_archive_round_trips_through_evaluate(tmp_path, pool_files):
+    """`allennlp train` of configs/self_training.jsonnet on 12 labelled + 48 unlabelled reviews;
+    the archive scores the validation file as the training run did."""
+    import textflix_lib  # noqa: F401  registers the components
+    from allennlp.data.data_loaders import SimpleDataLoader
+    from allennlp.models.archival import load_archive
+    from allennlp.training.util import evaluate
+
+    from tests.conftest import train_config
+
+    archive_path = train_config(
+        "self_training.jsonnet",
+        tmp_path / "run",
+        {
+            "train_data_path": str(pool_files / "train.jsonl"),
+            "validation_data_path": str(pool_files / "validation.jsonl"),
+            "dataset_reader.train_size": 12,
+            "vocabulary.min_count": {"tokens": 1},
+            "model.fractions": [0.5, 1.0],
+        },
+    )
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["training_pseudo_labelled"] == 48 and metrics["training_gold_reviews"] == 12
+    archive = load_archive(str(archive_path))
+    instances = list(archive.dataset_reader.read(str(pool_files / "validation.jsonl")))
+    assert len(instances) == 40 and all("gold" not in i.fields for i in instances)
+    loader = SimpleDataLoader(instances, batch_size=16, vocab=archive.model.vocab)
+    scored = evaluate(archive.model, loader)
+    assert scored["accuracy"] == pytest.approx(metrics["validation_accuracy"])

@@ -1,0 +1,100 @@
+import logging
+from typing import Any, Dict, Iterable, List, Optional, Sequence
+
+import numpy as np
+import torch
+from allennlp.common.checks import ConfigurationError
+from allennlp.data import TextFieldTensors, Vocabulary
+from allennlp.models import Model
+
+from textflix_lib.algorithms.self_training import NBSVMLearner, self_train, stack
+from textflix_lib.algorithms.text_features import binary_matrix
+from textflix_lib.dataset_readers import imdb_pool  # noqa: F401  (registers the imdb_pool reader)
+from textflix_lib.models.nbsvm import NbsvmClassifier
+
+logger = logging.getLogger(__name__)
+
+
+@Model.register("self_training_nbsvm")
+class SelfTrainingNbsvm(NbsvmClassifier):
+    """
+    NB-SVM self-trained on the unlabelled pool (issue 10), fitted by the `one_pass` trainer.
+
+    The training data come from the `imdb_pool` reader: every review of the training pool,
+    with its gold label in the `gold` metadata for the labelled sample and None for the rest.
+    A teacher NB-SVM is fitted on the gold reviews; for each of `fractions` the most
+    confident share of the pool (half from each class) gets the current model's label and a
+    student is fitted on gold + pseudo-labelled reviews (`textflix_lib.algorithms.self_training`).
+    The last student is the model: one weight per n-gram, like `nbsvm`, so prediction,
+    evaluation and explanations are those of `nbsvm`.
+
+    Registered as a `Model` with name "self_training_nbsvm".
+
+    # Parameters
+
+    fractions : `List[float]`, optional (default = `[0.1, 0.25, 0.5, 0.75, 1.0]`)
+        Share of the unlabelled pool pseudo-labelled in each round (an empty list: NB-SVM on
+        the gold reviews alone).
+    **kwargs : the `nbsvm` model's parameters (alpha, beta, C, classifier, seed, ...).
+    """
+
+    def __init__(self, vocab: Vocabulary, fractions: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 1.0), **kwargs) -> None:
+        super().__init__(vocab, **kwargs)
+        fractions = list(fractions)
+        if any(not 0 < f <= 1 for f in fractions):
+            raise ConfigurationError(f"fractions must lie in (0, 1], got {fractions}")
+        self._fractions = fractions
+        self._label_vocab = vocab.get_token_to_index_vocabulary(self._label_namespace)
+        self.last_fit: Dict[str, Any] = {}
+
+    def fit_batches(self, batches: Iterable[Dict[str, Any]]) -> Dict[str, float]:
+        rows: List[np.ndarray] = []
+        gold: List[Optional[int]] = []
+        for batch in batches:
+            ids, mask = self._ids_and_mask(batch["tokens"])
+            for row, row_mask in zip(ids.cpu().numpy(), mask.cpu().numpy()):
+                rows.append(row[row_mask & (row != self._oov_index)])
+            if "gold" in batch:
+                gold.extend(None if g is None else int(self._label_vocab[g] == self._positive_index) for g in batch["gold"])
+            elif "label" in batch:
+                gold.extend((batch["label"] == self._positive_index).long().cpu().numpy().tolist())
+            else:
+                raise ConfigurationError("self_training_nbsvm needs a 'gold' (imdb_pool reader) or 'label' field")
+        X = binary_matrix(rows, self.weights.shape[0])
+        known = np.array([g is not None for g in gold])
+        if not known.any():
+            raise ConfigurationError("self_training_nbsvm found no labelled review in the training data")
+        y = np.array([g for g in gold if g is not None], dtype=int)
+        X_gold, X_pool = X[np.flatnonzero(known)], X[np.flatnonzero(~known)]
+        fractions = self._fractions if X_pool.shape[0] else []
+        logger.info("Self-training NB-SVM: %d gold, %d unlabelled reviews, fractions %s", len(y), X_pool.shape[0], fractions)
+        estimator = self._estimator
+        rounds: List[Dict[str, float]] = []
+
+        def make():
+            return NBSVMLearner(C=estimator.C, beta=estimator.beta, seed=estimator.random_state)
+
+        def record(round_, model, chosen, pseudo):
+            rounds.append({"round": round_, "pseudo": int(len(chosen))})
+
+        _, chosen, pseudo = self_train(make, (X_gold,), y, (X_pool,), fractions, callback=record, return_pseudo=True)
+        # the last student again with the configured estimator (its Platt calibration on folds)
+        training_X, training_y = stack([X_gold, X_pool[chosen]]), np.concatenate([y, pseudo])
+        estimator.fit(training_X, training_y)
+        self.weights.copy_(torch.from_numpy(estimator.coef_).to(self.weights))
+        self.weights[0] = 0.0
+        self.weights[self._oov_index] = 0.0
+        self.intercept.fill_(estimator.intercept_)
+        self.calibration.copy_(torch.tensor(estimator.calibration_))
+        self.last_fit = {"gold": int(len(y)), "unlabelled": int(X_pool.shape[0]), "rounds": rounds}
+        return {"gold_reviews": float(len(y)), "unlabelled_reviews": float(X_pool.shape[0]),
+                "pseudo_labelled": float(len(training_y) - len(y))}
+
+    def forward(  # type: ignore[override]
+        self,
+        tokens: TextFieldTensors,
+        label: Optional[torch.IntTensor] = None,
+        metadata: Optional[List[Dict[str, Any]]] = None,
+        gold: Optional[List[Optional[str]]] = None,
+    ) -> Dict[str, torch.Tensor]:
+        return super().forward(tokens, label, metadata)
