@@ -124,7 +124,8 @@ def population_figure(points: Sequence[Dict[str, Any]], cluster_words: Dict[int,
     loss = numpy.array([p["loss"] for p in points])
     size = 4 + 60 * numpy.clip(loss / max(numpy.quantile(loss, 0.99), 1e-9), 0, 1)
     positive = numpy.array([p["label"] == positive_label for p in points])
-    for mask, colour, name in ((positive, "#1f77b4", f"true {positive_label}"), (~positive, "#d62728", "true other")):
+    others = "/".join(sorted({p["label"] for p in points} - {positive_label})) or "other"
+    for mask, colour, name in ((positive, "#1f77b4", f"true {positive_label}"), (~positive, "#d62728", f"true {others}")):
         axes.scatter(x[mask], y[mask], s=size[mask], c=colour, alpha=0.45, linewidths=0, label=name)
     assignment = numpy.array([p["cluster"] for p in points])
     for cluster, words in cluster_words.items():
