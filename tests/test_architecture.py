@@ -26,13 +26,18 @@ def module_names(rooms):
 
 
 # Importing `textflix_lib` itself registers the AllenNLP components (the plugin needs that),
-# so the check imports the modules with the package's __init__ skipped: what is measured is
-# what the modules themselves pull in.
+# so the check imports the modules with the package's registering imports skipped: what is
+# measured is what the modules themselves pull in.
 PROBE = """
-import importlib, importlib.util, json, sys, types
+import ast, importlib, importlib.util, json, sys, types
 spec = importlib.util.find_spec("textflix_lib")
 package = types.ModuleType("textflix_lib")
 package.__path__ = list(spec.submodule_search_locations)
+# the __init__'s plain constants (__version__), without its registering imports
+for node in ast.parse(open(spec.origin, encoding="utf-8").read()).body:
+    if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+        for target in node.targets:
+            setattr(package, target.id, node.value.value)
 sys.modules["textflix_lib"] = package
 culprits = []
 for name in json.loads(sys.argv[1]):
