@@ -3,6 +3,8 @@
 Everything is built here from the embedded data; nothing is downloaded.
 """
 import json
+
+import _jsonnet
 import os
 import string
 from pathlib import Path
@@ -114,3 +116,11 @@ def transformer_tensors(model_name: str, texts, head_tokens: int = 20, tail_toke
     batch = Batch(instances)
     batch.index_instances(Vocabulary())
     return batch.as_tensor_dict()["tokens"]["tokens"]
+
+
+def config_with(config_file: str, transformer: str) -> dict:
+    """A config with its one `local transformer = ...` line changed."""
+    source = (CONFIGS / config_file).read_text()
+    [line] = [line for line in source.splitlines() if line.startswith("local transformer = ")]
+    edited = source.replace(line, f"local transformer = {json.dumps(transformer)};")
+    return json.loads(_jsonnet.evaluate_snippet(str(CONFIGS / config_file), edited))

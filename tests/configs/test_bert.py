@@ -11,7 +11,7 @@ from allennlp.commands.train import train_model_from_file
 from allennlp.predictors import Predictor
 from allennlp.training.callbacks import TrainerCallback
 
-from conftest import CONFIGS, make_tiny_bert
+from conftest import CONFIGS, config_with, make_tiny_bert
 
 LAYERS = 3
 DECAY = 0.5
@@ -50,14 +50,6 @@ class Interrupt(TrainerCallback):
         if epoch == self.epoch and not os.path.exists(marker):
             open(marker, "w").close()
             raise RuntimeError("simulated interruption")
-
-
-def config_with(config_file: str, transformer: str) -> dict:
-    """A config with its one `local transformer = ...` line changed."""
-    source = (CONFIGS / config_file).read_text()
-    [line] = [line for line in source.splitlines() if line.startswith("local transformer = ")]
-    edited = source.replace(line, f"local transformer = {json.dumps(transformer)};")
-    return json.loads(_jsonnet.evaluate_snippet(str(CONFIGS / config_file), edited))
 
 
 def train_tiny(config: dict, directory, reviews_jsonl, epochs: int, train_size: int = 24, interrupt_at=None):

@@ -1,5 +1,5 @@
 import logging
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -96,8 +96,9 @@ class NbsvmClassifier(Model):
             for row, row_mask in zip(ids.cpu().numpy(), mask.cpu().numpy()):
                 rows.append(row[row_mask & (row != self._oov_index)])
             labels.append((batch["label"] == self._positive_index).long().cpu().numpy())
+        y = np.concatenate(labels) if labels else np.zeros(0, dtype=np.int64)
+        rows, y = _gather_shards(rows, y)
         X = binary_matrix(rows, self.weights.shape[0])
-        y = np.concatenate(labels)
         logger.info("Fitting NB-SVM on %d reviews x %d n-grams", X.shape[0], X.shape[1])
         self._estimator.fit(X, y)
         self.weights.copy_(torch.from_numpy(self._estimator.coef_).to(self.weights))
@@ -150,6 +151,28 @@ class NbsvmClassifier(Model):
         return {"accuracy": self._accuracy.get_metric(reset)}
 
     default_predictor = "sentiment"
+
+
+def _gather_shards(rows: List[np.ndarray], y: np.ndarray) -> Tuple[List[np.ndarray], np.ndarray]:
+    """Under `distributed` training each worker reads every `world_size`-th review (AllenNLP's
+    `shard_iterable`); gather all workers' reviews and put them back in reading order, so that
+    every worker fits the same model, with the same weights as a single process fitting the
+    same reviews in the same order (with `shuffle: false`; shuffled batches differ in order
+    only). Outside distributed training, the rows as they are."""
+    import torch.distributed as dist
+
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
+        return rows, y
+    shards: List[Any] = [None] * dist.get_world_size()
+    dist.all_gather_object(shards, (rows, y))
+    merged_rows: List[np.ndarray] = []
+    merged_labels: List[int] = []
+    for i in range(max(len(shard[0]) for shard in shards)):
+        for shard_rows, shard_labels in shards:
+            if i < len(shard_rows):
+                merged_rows.append(shard_rows[i])
+                merged_labels.append(int(shard_labels[i]))
+    return merged_rows, np.asarray(merged_labels, dtype=np.int64)
 
 
 def add_labels(vocab: Vocabulary, namespace: str, output_dict: Dict[str, Any]) -> Dict[str, Any]:

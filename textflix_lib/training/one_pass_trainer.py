@@ -35,6 +35,12 @@ class OnePassTrainer(Trainer):
     validation_data_loader : `DataLoader`, optional (default = `None`)
     cuda_device : `int`, optional (default = `None`: the first GPU if there is one, else CPU)
         Used for validation only; fitting runs on the CPU.
+    distributed, local_rank, world_size
+        Set by `allennlp train` under a `distributed` section: each worker reads its shard of
+        the training data, the model's `fit_batches` gathers the shards and fits on all of
+        them (NB-SVM: the same weights as one process, see `NbSvmModel.fit_batches`), the
+        validation metrics are summed over the workers, and the first worker writes the
+        files.
     """
 
     def __init__(
@@ -44,9 +50,12 @@ class OnePassTrainer(Trainer):
         data_loader: DataLoader,
         validation_data_loader: Optional[DataLoader] = None,
         cuda_device: Optional[int] = None,
+        distributed: bool = False,
         local_rank: int = 0,
+        world_size: int = 1,
     ) -> None:
-        super().__init__(serialization_dir=serialization_dir, cuda_device=cuda_device, local_rank=local_rank)
+        super().__init__(serialization_dir=serialization_dir, cuda_device=cuda_device, distributed=distributed,
+                         local_rank=local_rank, world_size=world_size)
         if not callable(getattr(model, "fit_batches", None)):
             raise ConfigurationError(
                 f"the one_pass trainer needs a model with fit_batches(); {type(model).__name__} has none "
@@ -82,8 +91,11 @@ class OnePassTrainer(Trainer):
                 "training_seconds": duration,
             }
         )
-        torch.save(self.model.state_dict(), self._best_weights)
-        dump_metrics(os.path.join(self._serialization_dir, "metrics_epoch_0.json"), metrics)
+        if self._primary:
+            torch.save(self.model.state_dict(), self._best_weights)
+            dump_metrics(os.path.join(self._serialization_dir, "metrics_epoch_0.json"), metrics)
+        if self._distributed:
+            torch.distributed.barrier()  # the other workers wait until the weights are written
         return metrics
 
     def get_checkpoint_state(self) -> Optional[TrainerCheckpoint]:

@@ -1,9 +1,13 @@
+import logging
+
 import numpy as np
 import torch
 from allennlp.modules.token_embedders import TokenEmbedder
 
 from textflix_lib.resources import glove_vectors
 from textflix_lib.token_indexers.glove import FIRST_WORD_ID, PADDING_ID
+
+logger = logging.getLogger(__name__)
 
 
 @TokenEmbedder.register("glove")
@@ -32,11 +36,18 @@ class GloveEmbedder(TokenEmbedder):
         A dense gradient makes every step touch all 20 million numbers (in the backward pass
         and in Adam), which was most of an epoch's time on a CPU (docs/models.md). Needs an
         optimizer that takes sparse gradients, such as AllenNLP's `dense_sparse_adam`.
+        Under `distributed` training (PyTorch DDP cannot all-reduce sparse gradients) the
+        embedder switches to dense gradients by itself and says so in the log;
+        `dense_sparse_adam` takes those as well.
     """
 
     def __init__(self, trainable: bool = False, sparse: bool = False) -> None:
         super().__init__()
         self.sparse = sparse and trainable  # frozen vectors have no gradient to make sparse
+        if self.sparse and torch.distributed.is_available() and torch.distributed.is_initialized():
+            logger.warning("glove embedder: sparse gradients switched off under distributed training "
+                           "(DDP all-reduces dense gradients only); each step updates the whole matrix")
+            self.sparse = False
         vectors = glove_vectors()
         weight = torch.zeros(FIRST_WORD_ID + vectors.shape[0], vectors.shape[1])
         weight[FIRST_WORD_ID:] = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
