@@ -25,8 +25,8 @@ def main():
     for path in sorted(glob.glob(os.path.join(HERE, "results", "self_training", "*.jsonl"))):
         for line in open(path):
             r = json.loads(line)
-            if "method" not in r:
-                continue
+            if "method" not in r or "round" not in r:
+                continue  # oracle_ceiling.jsonl: one line per learner, printed as it is
             settings = f"C={r.get('nbsvm_C')}" if "nbsvm" in r["method"] else ""
             if "emb" in r["method"] or "ens" in r["method"]:
                 settings += f" {r.get('variant')} emb_C={r.get('emb_C')}/{r.get('student_emb_C', r.get('emb_C'))} w={r.get('emb_weight')}"
