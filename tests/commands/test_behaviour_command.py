@@ -108,3 +108,27 @@ def test_command_line(nbsvm_archive, second_archive, tmp_path):
     assert done.stdout.count("== ") == 2 and "negated negative" in done.stdout
     models = json.loads((tmp_path / "behaviour.json").read_text())["models"]
     assert list(models) == [str(nbsvm_archive), str(second_archive)]
+
+
+def test_calibrated_probabilities(nbsvm_archive, report, tmp_path):
+    from allennlp.models.archival import load_archive
+
+    from textflix_lib.algorithms.calibration import apply_temperature, save_calibration
+    from textflix_lib.predictors.scoring import label_names, model_fingerprint
+
+    model = load_archive(str(nbsvm_archive)).model
+    calibration = tmp_path / "calibration.json"
+    save_calibration(str(calibration), 3.0, label_names(model), fingerprint=model_fingerprint(model))
+    result = run(str(nbsvm_archive), "--names", "nbsvm", "--output-dir", str(tmp_path / "out"), "--cases", "40",
+                 "--reviews", "4", "--seed", "2", "--calibration-file", str(calibration))
+    calibrated, plain = result["models"]["nbsvm"], report[1]["models"]["nbsvm"]
+    assert calibrated["temperature"] == 3.0
+    pos = label_names(model).index("pos")
+    for before, after in zip(plain["probes"], calibrated["probes"]):
+        probs = [0.0, 0.0]
+        probs[pos], probs[1 - pos] = before["p_positive"], 1 - before["p_positive"]
+        assert after["p_positive"] == pytest.approx(apply_temperature([probs], 3.0)[0][pos], abs=1e-6)
+    # labels do not change: the MFT and INV verdicts are the same
+    for before, after in zip(plain["tests"], calibrated["tests"]):
+        if before["type"] != "DIR":
+            assert before["failures"] == after["failures"]
