@@ -133,3 +133,18 @@ def test_archive_round_trips_through_evaluate(tmp_path, pool_files):
     loader = SimpleDataLoader(instances, batch_size=16, vocab=archive.model.vocab)
     scored = evaluate(archive.model, loader)
     assert scored["accuracy"] == pytest.approx(metrics["validation_accuracy"])
+
+
+def test_gold_calibration_rescales_without_moving_the_decision(split):
+    from textflix_lib.algorithms.nbsvm import NBSVM
+    from textflix_lib.algorithms.self_training import gold_calibration
+
+    reviews = balanced_sample(split.test, 120, seed=4)
+    y_all = np.array([r.label == "pos" for r in reviews], dtype=int)
+    _, X = _features(reviews)
+    make = lambda: NBSVM(C=0.1, calibration_folds=0)  # noqa: E731
+    slope, offset = gold_calibration(make, X[:40], y_all[:40], X[40:], y_all[40:], base=(2.0, -0.5), folds=3, seed=0)
+    assert slope > 0 and offset / slope == pytest.approx(-0.25)  # same threshold, other confidence
+    # pseudo-labels that are all wrong: the gold margins point the wrong way, no positive k
+    assert gold_calibration(make, X[:40], y_all[:40], X[40:], 1 - y_all[40:], folds=3, seed=0) is None
+    assert gold_calibration(make, X[:3], np.array([0, 1, 1]), X[40:], y_all[40:], folds=3) is None

@@ -145,3 +145,37 @@ def self_train(
         if callback:
             callback(round_, model, rows, pseudo)
     return (model, rows, pseudo) if return_pseudo else model
+
+
+def gold_calibration(make_estimator: Callable[[], object], X_gold, y, X_pseudo, pseudo, base=(1.0, 0.0), folds: int = 3,
+                     seed: int = 0):
+    """Rescale the student's Platt calibration ``base = (slope, offset)`` (fitted, as a plain
+    NB-SVM does, on folds of gold + pseudo-labels: its offset places the decision, but it
+    teaches the sigmoid that the model's own labels are right, hence overconfident
+    probabilities) by one temperature fitted on out-of-fold margins of the *gold* reviews
+    only: each fold's gold reviews are scored by a student fitted on the other gold reviews
+    plus all the pseudo-labelled ones. Returns ``(slope * k, offset * k)``: the decision is
+    unchanged (k > 0), only the confidence. `make_estimator()` returns an unfitted estimator
+    with ``fit`` and ``decision_function``. None when the gold reviews are too few for
+    `folds` folds of both classes, or when the gold margins do not support a positive k."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.asarray(y)
+    folds = int(min(folds, np.bincount(y, minlength=2).min()))
+    if folds < 2:
+        return None
+    margins = np.zeros(len(y))
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    for train, held in splitter.split(np.zeros(len(y)), y):
+        estimator = make_estimator()
+        estimator.fit(stack([X_gold[train], X_pseudo]), np.concatenate([y[train], pseudo]))
+        margins[held] = estimator.decision_function(X_gold[held])
+    slope, offset = base
+    z = slope * margins + offset
+    sigmoid = LogisticRegression(C=1e4, solver="lbfgs", fit_intercept=False)
+    sigmoid.fit(z.reshape(-1, 1), y)
+    k = float(sigmoid.coef_[0, 0])
+    if not k > 0:
+        return None
+    return float(slope * k), float(offset * k)

@@ -7,7 +7,7 @@ from allennlp.common.checks import ConfigurationError
 from allennlp.data import TextFieldTensors, Vocabulary
 from allennlp.models import Model
 
-from textflix_lib.algorithms.self_training import NBSVMLearner, self_train, stack
+from textflix_lib.algorithms.self_training import NBSVMLearner, gold_calibration, self_train, stack
 from textflix_lib.algorithms.text_features import binary_matrix
 from textflix_lib.dataset_readers import imdb_pool  # noqa: F401  (registers the imdb_pool reader)
 from textflix_lib.models.nbsvm import NbsvmClassifier
@@ -35,15 +35,26 @@ class SelfTrainingNbsvm(NbsvmClassifier):
     fractions : `List[float]`, optional (default = `[0.1, 0.25, 0.5, 0.75, 1.0]`)
         Share of the unlabelled pool pseudo-labelled in each round (an empty list: NB-SVM on
         the gold reviews alone).
+    calibrate_on_gold : `bool`, optional (default = `True`)
+        Rescale the probability calibration by a temperature fitted on out-of-fold margins
+        of the gold reviews only (`gold_calibration`; the decision is unchanged); `False`
+        keeps `nbsvm`'s calibration on folds of gold + pseudo-labels, which is overconfident.
     **kwargs : the `nbsvm` model's parameters (alpha, beta, C, classifier, seed, ...).
     """
 
-    def __init__(self, vocab: Vocabulary, fractions: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 1.0), **kwargs) -> None:
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        fractions: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 1.0),
+        calibrate_on_gold: bool = True,
+        **kwargs,
+    ) -> None:
         super().__init__(vocab, **kwargs)
         fractions = list(fractions)
         if any(not 0 < f <= 1 for f in fractions):
             raise ConfigurationError(f"fractions must lie in (0, 1], got {fractions}")
         self._fractions = fractions
+        self._calibrate_on_gold = calibrate_on_gold
         self._label_vocab = vocab.get_token_to_index_vocabulary(self._label_namespace)
         self.last_fit: Dict[str, Any] = {}
 
@@ -81,6 +92,17 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         # the last student again with the configured estimator (its Platt calibration on folds)
         training_X, training_y = stack([X_gold, X_pool[chosen]]), np.concatenate([y, pseudo])
         estimator.fit(training_X, training_y)
+        if self._calibrate_on_gold and len(chosen):
+            from textflix_lib.algorithms.nbsvm import NBSVM
+
+            calibration = gold_calibration(
+                lambda: NBSVM(alpha=estimator.alpha, beta=estimator.beta, C=estimator.C, classifier=estimator.classifier,
+                              calibration_folds=0, random_state=estimator.random_state),
+                X_gold, y, X_pool[chosen], pseudo, base=estimator.calibration_, folds=estimator.calibration_folds,
+                seed=estimator.random_state,
+            )
+            if calibration is not None:
+                estimator.calibration_ = calibration
         self.weights.copy_(torch.from_numpy(estimator.coef_).to(self.weights))
         self.weights[0] = 0.0
         self.weights[self._oov_index] = 0.0
