@@ -9,7 +9,6 @@ from allennlp.models import Model
 
 from textflix_lib.algorithms.self_training import NBSVMLearner, gold_calibration, self_train, stack
 from textflix_lib.algorithms.text_features import binary_matrix
-from textflix_lib.dataset_readers import imdb_pool  # noqa: F401  (registers the imdb_pool reader)
 from textflix_lib.models.nbsvm import NbsvmClassifier
 
 logger = logging.getLogger(__name__)
