@@ -112,7 +112,7 @@ def test_archive_round_trips_through_evaluate(tmp_path, pool_files):
     from allennlp.models.archival import load_archive
     from allennlp.training.util import evaluate
 
-    from tests.conftest import train_config
+    from helpers import train_config
 
     archive_path = train_config(
         "self_training.jsonnet",

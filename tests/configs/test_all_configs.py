@@ -17,7 +17,7 @@ from allennlp.models.archival import CONFIG_NAME
 from allennlp.nn.util import get_text_field_mask
 
 import textflix_lib  # noqa: F401  registers the components
-from conftest import CONFIGS, make_tiny_bert
+from helpers import CONFIGS, make_tiny_bert
 from textflix_lib.resources import PACKAGED_TRANSFORMERS
 
 CONFIG_FILES = sorted(path.name for path in CONFIGS.glob("*.jsonnet"))

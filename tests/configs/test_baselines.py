@@ -5,7 +5,7 @@ import pytest
 from allennlp.commands.evaluate import evaluate_from_archive
 from allennlp.predictors import Predictor
 
-from conftest import train_config
+from helpers import train_config
 
 CONFIGS = ["word_vectors.jsonnet", "cnn.jsonnet", "bow_logreg.jsonnet"]
 

@@ -11,7 +11,7 @@ from allennlp.commands.train import train_model_from_file
 from allennlp.predictors import Predictor
 from allennlp.training.callbacks import TrainerCallback
 
-from conftest import CONFIGS, config_with, make_tiny_bert
+from helpers import CONFIGS, config_with, make_tiny_bert
 
 LAYERS = 3
 DECAY = 0.5

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, train_config
+from helpers import REPO, train_config
 from textflix_lib.dataset_readers.imdb import ImdbReader
 
 

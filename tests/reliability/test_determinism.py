@@ -9,7 +9,7 @@ import json
 import pytest
 import torch
 
-from conftest import train_config
+from helpers import train_config
 from tiny_models import bert_config, make_tiny_bert, write_jsonl
 
 

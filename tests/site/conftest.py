@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from site_records import build_records
+from site_records import HOSTILE_TEXT, TITLES, build_records
 from textflix_lib.site.writer import write_site
 
 CHROMIUM = "/usr/bin/chromium"
@@ -16,20 +16,6 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 
 GROUPS = ["tt0000001", "tt0000001", "tt0000002", "tt0000003", "tt0000001", "tt0000002", "tt0000004",
           "tt0000001", "tt0000003", "tt0000005"]
-HOSTILE_TEXT = (
-    'I loved it <script>window.__pwned=1</script> and the cast was superb. '
-    '<img src=x onerror="window.__pwned=1"> A wonderful, moving film. '
-    'Click <a href="javascript:window.__pwned=1">here</a> javascript:window.__pwned=1 for more. '
-    'Terrible ending though, a waste.'
-)
-TITLES = {
-    "tt0000001": {"title": "The First Film", "year": 1994, "runtime": "142 min",
-                  "plot": "Two friends find that a long story can be told in a short blurb."},
-    "tt0000002": {"title": '<img src=x onerror="window.__pwned=1">Hostile Title', "year": 2001,
-                  "genre": "<script>window.__pwned=1</script>", "url": "javascript:window.__pwned=1"},
-}
-
-
 @pytest.fixture(scope="session")
 def site_data():
     """(records, models): 40 real held-out reviews in 5 groups plus one hostile review."""

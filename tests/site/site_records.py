@@ -98,3 +98,18 @@ def build_records(count: int = 40, seed: int = 0, models: Optional[Sequence[str]
         record["predictions"] = {name: predict_record(explainers[name], item["text"]) for name in names}
         records.append(record)
     return records, [next(m for m in MODELS if m["name"] == name) for name in names]
+
+
+# a review and titles written to break out of the page: shown as text, running nothing
+HOSTILE_TEXT = (
+    'I loved it <script>window.__pwned=1</script> and the cast was superb. '
+    '<img src=x onerror="window.__pwned=1"> A wonderful, moving film. '
+    'Click <a href="javascript:window.__pwned=1">here</a> javascript:window.__pwned=1 for more. '
+    'Terrible ending though, a waste.'
+)
+TITLES = {
+    "tt0000001": {"title": "The First Film", "year": 1994, "runtime": "142 min",
+                  "plot": "Two friends find that a long story can be told in a short blurb."},
+    "tt0000002": {"title": '<img src=x onerror="window.__pwned=1">Hostile Title', "year": 2001,
+                  "genre": "<script>window.__pwned=1</script>", "url": "javascript:window.__pwned=1"},
+}

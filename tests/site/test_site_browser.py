@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from conftest import HOSTILE_TEXT, TITLES
+from site_records import HOSTILE_TEXT, TITLES
 from textflix_lib.site import pages
 from textflix_lib.site.writer import normalize_reviews
 from textflix_lib.site.pages import Labels

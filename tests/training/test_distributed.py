@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import CONFIGS, config_with
+from helpers import CONFIGS, config_with
 
 ALLENNLP = str(Path(sys.executable).parent / "allennlp")
 TWO_CPUS = {"distributed": {"cuda_devices": [-1, -1]}}

@@ -7,7 +7,7 @@ from allennlp.modules.seq2vec_encoders import Seq2VecEncoder
 
 from textflix_lib.modules.seq2vec_encoders.transformer_pooler import TransformerPooler
 from textflix_lib.modules.token_embedders.transformer import TransformerEmbedder
-from conftest import transformer_tensors
+from helpers import transformer_tensors
 
 
 def test_transformer_pooler_reads_the_width_from_the_model():

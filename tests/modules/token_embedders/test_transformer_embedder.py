@@ -6,7 +6,7 @@ from allennlp.modules.token_embedders import PretrainedTransformerEmbedder, Toke
 
 from textflix_lib.modules.token_embedders.transformer import TransformerEmbedder
 from textflix_lib.modules.transformers_util import transformer_path
-from conftest import transformer_tensors
+from helpers import transformer_tensors
 
 
 def test_embeds_reviews_as_the_pretrained_transformer_does(tiny_bert, few_reviews):
