@@ -36,6 +36,8 @@ class ImdbReader(DatasetReader):
     unless `include_metadata` is false, `metadata`: the raw text and every other field of the
     source (review id, movie id, rating, ...).
 
+    Registered as a `DatasetReader` with name "imdb".
+
     # Parameters
 
     tokenizer : `Tokenizer`, optional (default = `WhitespaceTokenizer()`)
