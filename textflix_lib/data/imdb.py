@@ -21,26 +21,19 @@ and does not change if the package reorders its rows.
 import csv
 import functools
 import hashlib
-import html
 import math
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from textflix_lib.data.cleaning import clean_review  # noqa: F401  (the one implementation; re-exported)
 from textflix_lib.data.labels import NEGATIVE, POSITIVE
 
 SPLIT_NAMES = ("train", "validation", "test")
 DEFAULT_TEST_PERCENT = 20
 DEFAULT_VALIDATION_SIZE = 1000
-
-_BREAK = re.compile(r"<\s*br\s*/?\s*>", re.IGNORECASE)
-_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,200}>")
-_SPACES = re.compile(r"[ \t\r\f\v]+")
-_LINE_SPACE = re.compile(r" *\n *")
-_MANY_BREAKS = re.compile(r"\n{3,}")
 
 
 @dataclass
@@ -54,17 +47,6 @@ class Review:
     @property
     def digest(self) -> str:
         return content_hash(self.text)
-
-
-def clean_review(text: str) -> str:
-    """Remove the HTML residue of IMDB reviews and tidy white space."""
-    text = _BREAK.sub("\n", text)
-    text = _TAG.sub(" ", text)
-    text = html.unescape(text)
-    text = _SPACES.sub(" ", text)
-    text = _LINE_SPACE.sub("\n", text)
-    text = _MANY_BREAKS.sub("\n\n", text)
-    return text.strip()
 
 
 def content_hash(text: str, salt: str = "") -> str:
