@@ -18,8 +18,6 @@ import numpy as np
 UNITS = ("sentence", "word")
 MODES = ("drop", "mask")
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_PARAGRAPH = re.compile(r"[^\n]+")
-_HAS_WORD = re.compile(r"[^\W_]")
 _SPACES = re.compile(r"[ \t]{2,}")
 _SPACE_AT_LINE_ENDS = re.compile(r" *\n *")
 _BLANK_LINES = re.compile(r"\n{3,}")
