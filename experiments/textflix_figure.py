@@ -77,6 +77,9 @@ PROFILES: Dict[str, List[Dict[str, Any]]] = {
         {"label": "minilm", "config": "configs/bert.jsonnet", "sizes": SMALL_SIZES, "cpus_per_run": 2,
          "by_size": {10: {"trainer.num_epochs": 20}, 50: {"trainer.num_epochs": 20},
                      100: {"trainer.num_epochs": 20}, 200: {"trainer.num_epochs": 10}}},
+        # NB-SVM self-trained on the rest of the training pool (labels hidden; issue 10,
+        # docs/models.md): up to 1,000 labels, where the unlabelled pool matters
+        {"label": "self_training", "config": "configs/self_training.jsonnet", "sizes": [100, 200, 500, 1000]},
     ],
     "gpu": [
         {"label": "nbsvm", "config": "configs/nbsvm.jsonnet", "sizes": ALL_SIZES},
