@@ -18,6 +18,15 @@ load. Each fix is for one measured breakage (``shared/brief/environment.md``):
 5. ``allennlp predict`` reports an unreadable input line without saying which one: the line
    reader of its private ``_PredictManager`` is replaced by one that raises textflix's
    ``DataFormatError`` naming the file (or ``<stdin>``) and the line number.
+6. Mixed precision (``trainer.use_amp``): AllenNLP's ``GradientDescentTrainer`` calls
+   ``torch.cuda.amp.autocast`` and ``torch.cuda.amp.GradScaler``, which torch marks deprecated
+   (a FutureWarning at every batch), and always autocasts to float16 with a gradient scaler.
+   The trainer module's ``amp`` is replaced by ``torch.amp`` calls for the "cuda" device, with
+   the dtype of ``amp_dtype()``: bfloat16 on GPUs that have it (compute capability 8.0 and up:
+   A100, H100, H200), which needs no gradient scaler (float16's range is the reason for one),
+   else float16 with ``torch.amp.GradScaler("cuda")`` as before. ``TEXTFLIX_AMP_DTYPE=float16``
+   (or ``bfloat16``) overrides the choice. ``use_amp`` on a CPU is still refused by AllenNLP.
+   Why AllenNLP's AMP looked slower than fp32 on an H200 is measured in docs/gpu.md.
 
 Set ``TEXTFLIX_NO_COMPAT=1`` to switch all of this off.
 """
@@ -33,6 +42,7 @@ _PATCHED_MODULES = {
     "allennlp.training.optimizers",
     "allennlp.common.cached_transformers",
     "allennlp.commands.predict",
+    "allennlp.training.gradient_descent_trainer",
 }
 
 
@@ -167,12 +177,84 @@ def _number_predict_input_lines(exec_module):
     return run
 
 
+AMP_DTYPES = {"bfloat16": "bfloat16", "bf16": "bfloat16", "float16": "float16", "fp16": "float16", "half": "float16"}
+
+
+def amp_dtype(capability=None):
+    """The dtype AllenNLP's ``use_amp`` autocasts to: ``TEXTFLIX_AMP_DTYPE`` if set (bfloat16 or
+    float16), else bfloat16 where the GPU computes in it natively (``capability``, the CUDA
+    compute capability as (major, minor), 8.0 or more; by default the current GPU's), else float16.
+    """
+    import torch
+
+    chosen = os.environ.get("TEXTFLIX_AMP_DTYPE", "").strip().lower()
+    if chosen and chosen != "auto":
+        if chosen not in AMP_DTYPES:
+            raise ValueError(f"TEXTFLIX_AMP_DTYPE must be bfloat16, float16 or auto, got {chosen!r}")
+        return getattr(torch, AMP_DTYPES[chosen])
+    if capability is None:
+        capability = _cuda_capability()
+    return torch.bfloat16 if capability is not None and tuple(capability) >= (8, 0) else torch.float16
+
+
+def _cuda_capability():
+    import torch
+
+    if not torch.cuda.is_available():
+        return None
+    return torch.cuda.get_device_capability()
+
+
+class _CudaAmp:
+    """What ``gradient_descent_trainer`` calls as ``amp`` (it did ``from torch.cuda import amp``):
+    ``autocast(enabled)`` and ``GradScaler()``, through the non-deprecated ``torch.amp`` API."""
+
+    @staticmethod
+    def autocast(enabled=True, dtype=None, cache_enabled=True):
+        import torch
+
+        if not enabled:  # AllenNLP enters autocast(False) at every batch when AMP is off
+            return torch.amp.autocast("cuda", enabled=False)
+        return torch.amp.autocast("cuda", dtype=dtype or amp_dtype(), enabled=True, cache_enabled=cache_enabled)
+
+    @staticmethod
+    def GradScaler(*args, **kwargs):  # noqa: N802 - the name AllenNLP calls
+        import torch
+
+        return torch.amp.GradScaler("cuda", *args, **kwargs)
+
+
+def _modern_amp_in_trainer(exec_module):
+    def run(module):
+        exec_module(module)
+        import torch
+
+        module.amp = _CudaAmp
+        trainer = module.GradientDescentTrainer
+        original_init = trainer.__init__
+
+        def __init__(self, *args, **kwargs):
+            original_init(self, *args, **kwargs)  # refuses use_amp on a CPU, as before
+            self._amp_dtype = amp_dtype() if self._use_amp else None
+            # bfloat16 has float32's exponent range: no loss scaling, and the trainer takes its
+            # plain path (loss.backward(), optimizer.step())
+            if self._amp_dtype == torch.bfloat16 and self._ddp_wrapped_model is None:
+                self._scaler = None
+
+        __init__.__doc__ = original_init.__doc__
+        __init__.__wrapped__ = original_init
+        trainer.__init__ = __init__
+
+    return run
+
+
 _WRAPPERS = {
     "allennlp.data.image_loader": _with_stand_in_torchvision,
     "allennlp.modules.vision": _with_stand_in_torchvision,
     "allennlp.training.optimizers": _provide_transformers_adamw,
     "allennlp.common.cached_transformers": _drop_add_special_tokens,
     "allennlp.commands.predict": _number_predict_input_lines,
+    "allennlp.training.gradient_descent_trainer": _modern_amp_in_trainer,
 }
 
 

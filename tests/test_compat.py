@@ -101,3 +101,97 @@ def test_allennlp_predict_names_the_bad_line(nbsvm_archive, tmp_path):
     )
     assert result.returncode != 0
     assert f"{bad}, line 3: cannot read this line" in result.stderr
+
+
+# --- mixed precision (use_amp): torch.amp instead of the deprecated torch.cuda.amp, bf16 where it exists
+
+DEPRECATED_CUDA_AMP = r".*torch\.cuda\.amp"
+
+
+def tiny_trainer(tmp_path, **kwargs):
+    """A real GradientDescentTrainer over a two-weight regression model and 8 instances."""
+    from allennlp.data import Instance, Vocabulary
+    from allennlp.data.data_loaders import SimpleDataLoader
+    from allennlp.data.fields import TensorField
+    from allennlp.models import Model
+    from allennlp.training import GradientDescentTrainer
+
+    class Regression(Model):
+        def __init__(self):
+            super().__init__(Vocabulary())
+            self.linear = torch.nn.Linear(2, 1)
+
+        def forward(self, x, y):
+            return {"loss": ((self.linear(x).squeeze(-1) - y) ** 2).mean()}
+
+    torch.manual_seed(0)
+    instances = [Instance({"x": TensorField(torch.randn(2)), "y": TensorField(torch.tensor(float(i % 2)))})
+                 for i in range(8)]
+    loader = SimpleDataLoader(instances, batch_size=4)
+    model = Regression()
+    loader.index_with(model.vocab)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    return GradientDescentTrainer(model, optimizer, loader, num_epochs=2, serialization_dir=str(tmp_path),
+                                  cuda_device=-1, enable_default_callbacks=False, **kwargs)
+
+
+def test_trainer_trains_without_the_deprecated_cuda_amp_calls(tmp_path):
+    """AllenNLP enters `amp.autocast(use_amp)` at every batch even with AMP off: unpatched, that
+    is torch.cuda.amp.autocast, a FutureWarning each time (an error here)."""
+    import warnings
+
+    trainer = tiny_trainer(tmp_path)
+    weight = trainer.model.linear.weight.detach().clone()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=DEPRECATED_CUDA_AMP, category=FutureWarning)
+        metrics = trainer.train()
+    assert metrics["epoch"] == 1 and not torch.equal(weight, trainer.model.linear.weight)
+    assert trainer._scaler is None and trainer._amp_dtype is None
+
+
+def test_trainer_still_refuses_use_amp_on_a_cpu(tmp_path):
+    with pytest.raises(ValueError, match="Using AMP requires a cuda device"):
+        tiny_trainer(tmp_path, use_amp=True)
+
+
+def test_trainer_autocast_and_scaler_are_torch_amp_for_cuda():
+    import warnings
+
+    from allennlp.training import gradient_descent_trainer
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=DEPRECATED_CUDA_AMP, category=FutureWarning)
+        warnings.filterwarnings("ignore", message=".*(CUDA is not available|but CUDA is not available).*")
+        off = gradient_descent_trainer.amp.autocast(False)
+        on = gradient_descent_trainer.amp.autocast(True, dtype=torch.bfloat16)
+        scaler = gradient_descent_trainer.amp.GradScaler()
+    assert isinstance(off, torch.amp.autocast) and off.device == "cuda" and not off._enabled
+    assert isinstance(on, torch.amp.autocast) and on.device == "cuda" and on.fast_dtype == torch.bfloat16
+    assert isinstance(scaler, torch.amp.GradScaler) and scaler._device == "cuda"
+
+
+@pytest.mark.parametrize("capability, setting, expected", [
+    ((9, 0), None, torch.bfloat16),      # H100 / H200
+    ((8, 0), "auto", torch.bfloat16),    # A100
+    ((7, 5), None, torch.float16),       # T4: no bfloat16 arithmetic
+    ((7, 0), "", torch.float16),         # V100
+    (None, None, torch.float16),         # no GPU (AllenNLP refuses use_amp there anyway)
+    ((9, 0), "float16", torch.float16),  # the user's choice wins
+    ((7, 5), "bf16", torch.bfloat16),
+])
+def test_amp_dtype_prefers_bfloat16_where_the_gpu_has_it(monkeypatch, capability, setting, expected):
+    import textflix_compat
+
+    if setting is None:
+        monkeypatch.delenv("TEXTFLIX_AMP_DTYPE", raising=False)
+    else:
+        monkeypatch.setenv("TEXTFLIX_AMP_DTYPE", setting)
+    assert textflix_compat.amp_dtype(capability) == expected
+
+
+def test_amp_dtype_rejects_an_unknown_setting(monkeypatch):
+    import textflix_compat
+
+    monkeypatch.setenv("TEXTFLIX_AMP_DTYPE", "float8")
+    with pytest.raises(ValueError, match="TEXTFLIX_AMP_DTYPE must be bfloat16, float16 or auto"):
+        textflix_compat.amp_dtype((9, 0))
