@@ -8,6 +8,13 @@ Methods (each for a labelled `balanced_sample` of `--size` and seeds `--seeds`):
   takes the most confident `fraction` of the pool (class-balanced) with the current
   model's labels, and fits the same method on gold + pseudo (fractions `--fractions`).
 
+`--teacher-probs FILE` (a `{seed}` in it is replaced; gzipped JSONL of `{"id", "split",
+"p_pos"}` for every review, e.g. a fine-tuned MiniLM's: experiments/results/gpu/teacher/)
+adds that teacher's log-odds (times `--teacher-weight`) to every round's ranking and
+labelling of the pool (`self_train(prior=...)`); the records then also give the teacher's
+own validation accuracy and, as `<split>_with_teacher`, the accuracy of the final student
+averaged with the teacher in log-odds (two models at prediction time).
+
 One JSON line per (method, seed, round) in experiments/results/self_training/<name>.jsonl:
 accuracy on validation (and on test only with `--test`, for the chosen winners), the
 pseudo-labels' accuracy on the pool (measured with the hidden labels, for the log only: no
@@ -82,6 +89,8 @@ def main():
     parser.add_argument("--ngram-high", type=int, default=2, help="longest n-gram (3: uni+bi+trigrams)")
     parser.add_argument("--cross-rounds", type=int, default=3)
     parser.add_argument("--test", action="store_true", help="also score the test split (winners only)")
+    parser.add_argument("--teacher-probs", default=None, help="an external teacher's probabilities ({seed} expands)")
+    parser.add_argument("--teacher-weight", type=float, default=1.0)
     args = parser.parse_args()
     fractions = [float(f) for f in args.fractions.split(",")] if args.fractions else []
 
@@ -95,6 +104,8 @@ def main():
         gold, pool = st_data.labelled_indices(args.size, seed)
         y = labels["train"][gold]
         y_pool = labels["train"][pool]
+        teacher = st_data.teacher_logits(args.teacher_probs.format(seed=seed)) if args.teacher_probs else None
+        prior = teacher["train"][pool] if teacher else None
         for method in args.methods.split(","):
             base = method.split("-", 1)[1] if "-" in method else method
             n_views = {"nbsvm": [0], "emb": [1], "ens": [0, 1]}[base]
@@ -119,9 +130,15 @@ def main():
                     "pseudo_accuracy": float((pseudo == y_pool[rows]).mean()) if len(rows) else None,
                     "nbsvm_C": args.nbsvm_C, "ngrams": f"1-{args.ngram_high}", "emb_C": args.emb_C, "emb_weight": args.emb_weight, "student_emb_C": args.student_emb_C or args.emb_C,
                 }
+                if teacher:
+                    record.update(teacher=args.teacher_probs.format(seed=seed), teacher_weight=args.teacher_weight)
                 for s in evals:
                     p = model.predict_proba(unwrap(eval_views[s]))
                     record[s] = float(((p > 0.5).astype(int) == labels[s]).mean())
+                    if teacher:
+                        record[s + "_teacher"] = float(((teacher[s] > 0).astype(int) == labels[s]).mean())
+                        z = (np.log(np.clip(p, 1e-6, 1 - 1e-6)) - np.log1p(-np.clip(p, 1e-6, 1 - 1e-6)) + teacher[s]) / 2
+                        record[s + "_with_teacher"] = float(((z > 0).astype(int) == labels[s]).mean())
                 record["cpu_s"] = round(time.process_time() - t0, 1)
                 record["wall_s"] = round(time.time() - w0, 1)
                 record["load"] = round(os.getloadavg()[0], 1)
@@ -132,7 +149,8 @@ def main():
                 # self-training, then cross-fitted relabelling: the pool in --folds parts, each
                 # relabelled by a model fitted on gold + the other parts' pseudo-labels
                 model, rows, pseudo = self_train(make(base, seed, args), pick("train", gold), y, pool_views, fractions,
-                                                 callback=report, return_pseudo=True)
+                                                 callback=report, return_pseudo=True, prior=prior,
+                                                 prior_weight=args.teacher_weight)
                 labels_pool = np.zeros(len(pool), dtype=int)
                 labels_pool[rows] = pseudo
                 parts = np.random.default_rng(seed).permutation(len(pool)) % args.folds
@@ -150,7 +168,8 @@ def main():
                     model = make(base, seed, args)().fit(unwrap(views_all), np.concatenate([y, labels_pool]))
                     report(len(fractions) + extra, model, np.arange(len(pool)), labels_pool)
             elif method.startswith("st-"):
-                self_train(make(base, seed, args), pick("train", gold), y, pool_views, fractions, callback=report)
+                self_train(make(base, seed, args), pick("train", gold), y, pool_views, fractions, callback=report,
+                           prior=prior, prior_weight=args.teacher_weight)
             else:
                 model = make(base, seed, args)().fit(unwrap(pick("train", gold)), y)
                 report(0, model, np.zeros(0, dtype=int), np.zeros(0, dtype=int))

@@ -101,6 +101,31 @@ def embeddings(folder="minilm", variant="ht256"):
     return out
 
 
+def teacher_logits(path):
+    """{split: log-odds of the positive class, rows in split order} from a gzipped JSONL of
+    `{"id", "split", "p_pos"}` lines covering every review of the three splits."""
+    import gzip
+
+    _, _, ids = split_data()
+    opener = gzip.open if path.endswith(".gz") else open
+    found = {}
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            record = json.loads(line)
+            try:
+                found[(record["split"], record["id"])] = float(record["p_pos"])
+            except (KeyError, TypeError, ValueError) as error:
+                raise ValueError(f"{path}, line {number}: expected id, split and p_pos ({error})") from None
+    out = {}
+    for name in ("train", "validation", "test"):
+        missing = [i for i in ids[name] if (name, i) not in found]
+        if missing:
+            raise ValueError(f"{path}: no probability for {len(missing)} {name} reviews (first: {missing[0]})")
+        p = np.clip(np.array([found[(name, i)] for i in ids[name]]), 1e-6, 1 - 1e-6)
+        out[name] = np.log(p) - np.log1p(-p)
+    return out
+
+
 def append_result(path, record):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "a") as handle:

@@ -57,6 +57,33 @@ def test_self_training_is_deterministic_and_uses_only_the_pool(split):
     assert all(rows.max(initial=-1) < len(pool) for rows, _ in seen[0])  # pool rows only
 
 
+def test_a_teacher_prior_steers_the_pseudo_labels(split):
+    """An external teacher's log-odds are added to each round's ranking: a strong prior that
+    knows the hidden labels makes every pseudo-label right; a zero prior changes nothing."""
+    reviews = balanced_sample(split.test, 120, seed=4)
+    y_all = np.array([r.label == "pos" for r in reviews], dtype=int)
+    _, X = _features(reviews)
+    gold, pool = np.arange(20), np.arange(20, 120)
+
+    def pseudo_labels(prior, weight=1.0):
+        _, rows, pseudo = self_train(lambda: NBSVMLearner(seed=0), (X[gold],), y_all[gold], (X[pool],), (1.0,),
+                                     return_pseudo=True, prior=prior, prior_weight=weight)
+        labels = np.full(len(pool), -1)
+        labels[rows] = pseudo
+        return labels
+
+    alone = pseudo_labels(None)
+    assert np.array_equal(pseudo_labels(np.zeros(len(pool))), alone)
+    assert (alone != y_all[pool]).any()  # the gold-only teacher errs on some reviews
+    oracle = np.where(y_all[pool] == 1, 20.0, -20.0)
+    assert np.array_equal(pseudo_labels(oracle), y_all[pool])
+    assert np.array_equal(pseudo_labels(oracle, weight=0.0), alone)
+    with pytest.raises(ValueError, match="one log-odds per pool row"):
+        pseudo_labels(np.zeros(len(pool) - 1))
+    with pytest.raises(ValueError, match="finite"):
+        pseudo_labels(np.full(len(pool), np.nan))
+
+
 def test_ensemble_averages_member_log_odds():
     rng = np.random.default_rng(0)
     dense = rng.normal(size=(60, 5))

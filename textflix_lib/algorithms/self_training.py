@@ -36,6 +36,10 @@ def _logit(p, eps=1e-6):
     return np.log(p) - np.log1p(-p)
 
 
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
 def select_confident(p_positive: np.ndarray, count: int) -> Tuple[np.ndarray, np.ndarray]:
     """Indices of the `count` most confident rows, half from each class (by the score
     ranking, so that the pseudo-labels stay balanced however the teacher is calibrated),
@@ -125,13 +129,26 @@ def self_train(
     fractions: Sequence[float] = (0.5, 1.0),
     callback: Optional[Callable[[int, object, np.ndarray, np.ndarray], None]] = None,
     return_pseudo: bool = False,
+    prior: Optional[np.ndarray] = None,
+    prior_weight: float = 1.0,
 ):
     """Fit a teacher on (`labelled`, `y`), then for each fraction f a student on the gold rows
     plus the f * len(pool) most confident pool rows with the current teacher's labels.
     `labelled` and `unlabelled` are tuples of views (row-aligned matrices). `callback(round,
     model, rows, pseudo)` sees each round's model (round 0: the teacher, no rows).
     Returns the last model, or with `return_pseudo` (model, pool rows, their pseudo-labels)
-    of the last round (empty arrays when there was none)."""
+    of the last round (empty arrays when there was none).
+
+    `prior`: log-odds of the positive class for every pool row from another teacher (say a
+    fine-tuned transformer that scored the pool once); each round ranks and labels the pool
+    by the current model's log-odds plus `prior_weight` times the prior, so the students
+    learn from the two teachers' combined labels. The final model is still the last student."""
+    if prior is not None:
+        prior = np.asarray(prior, dtype=float)
+        if prior.shape != (unlabelled[0].shape[0],):
+            raise ValueError(f"prior has shape {prior.shape}; expected one log-odds per pool row ({unlabelled[0].shape[0]})")
+        if not np.all(np.isfinite(prior)):
+            raise ValueError("prior holds a value that is not a finite log-odds")
     model = make_learner().fit(labelled if len(labelled) > 1 else labelled[0], y)
     if callback:
         callback(0, model, np.zeros(0, dtype=int), np.zeros(0, dtype=int))
@@ -139,6 +156,8 @@ def self_train(
     rows, pseudo = np.zeros(0, dtype=int), np.zeros(0, dtype=int)
     for round_, fraction in enumerate(fractions, start=1):
         p = model.predict_proba(unlabelled if len(unlabelled) > 1 else unlabelled[0])
+        if prior is not None:
+            p = _sigmoid(_logit(p) + prior_weight * prior)
         rows, pseudo = select_confident(p, int(round(fraction * n_pool)))
         views = tuple(stack([l, take(u, rows)]) for l, u in zip(labelled, unlabelled))
         model = make_learner().fit(views if len(views) > 1 else views[0], np.concatenate([y, pseudo]))
