@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "textflix_lib"
-PLAIN = ["algorithms", "data", "resources.py"]
+PLAIN = ["algorithms", "data", "resources.py", "scale_out"]
 LOADS_WITHOUT_ALLENNLP = PLAIN + ["learning_curves", "site"]
 ALLENNLP_LAYER = {"dataset_readers", "models", "modules", "predictors", "training", "interpret", "commands",
                   "tokenizers", "token_indexers"}

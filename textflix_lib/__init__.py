@@ -17,3 +17,4 @@ from textflix_lib import (  # noqa: F401,E402
     tokenizers,
     training,
 )
+from textflix_lib.commands import predict_parallel  # noqa: F401,E402  (allennlp predict-parallel)
