@@ -162,6 +162,61 @@ def test_archive_round_trips_through_evaluate(tmp_path, pool_files):
     assert scored["accuracy"] == pytest.approx(metrics["validation_accuracy"])
 
 
+def test_a_teacher_archive_labels_the_pool_through_a_resumable_cache(tmp_path, pool_files, nbsvm_archive):
+    """`model.teacher`: another archive scores the 48 unlabelled reviews once (cached by the
+    archive's content); with a large weight it decides the pseudo-labels, with weight 0 it
+    decides nothing beyond its share; an interrupted cache (a torn last line) is completed, not redone."""
+    import textflix_lib  # noqa: F401
+
+    from helpers import train_config
+
+    cache = tmp_path / "cache"
+
+    def train(name, weight):
+        train_config("self_training.jsonnet", tmp_path / name, {
+            "train_data_path": str(pool_files / "train.jsonl"),
+            "validation_data_path": str(pool_files / "validation.jsonl"),
+            "dataset_reader.train_size": 12,
+            "vocabulary.min_count": {"tokens": 1},
+            "model.fractions": [0.5, 1.0],
+            "model.teacher": str(nbsvm_archive),
+            "model.teacher_weight": weight,
+            "model.teacher_cache_dir": str(cache),
+        })
+        return json.loads((tmp_path / name / "metrics.json").read_text())
+
+    decided = train("heavy", 1000.0)
+    [cache_file] = cache.glob("*.jsonl")
+    lines = cache_file.read_text().splitlines()
+    assert len(lines) == 48 and all(0.0 <= json.loads(line)["p_positive"] <= 1.0 for line in lines)
+    # the teacher ranks the pool; the balanced selection labels its top half positive, so the
+    # pseudo-labels follow the teacher except where its own labels are unbalanced
+    teacher_positive = sum(json.loads(line)["p_positive"] > 0.5 for line in lines)
+    assert decided["training_pseudo_labelled"] == 48
+    assert decided["training_teacher_agreement"] == pytest.approx(1 - abs(teacher_positive - 24) / 48)
+
+    cache_file.write_text("\n".join(lines[:20]) + "\n" + lines[20][:15])  # killed while writing line 21
+    ignored = train("ignored", 0.0)
+    resumed = cache_file.read_text().splitlines()
+    assert resumed[:20] == lines[:20] and len(resumed) == 48  # the 20 kept, the torn one redone
+    before = {r["text_sha1"]: r["p_positive"] for r in map(json.loads, lines)}
+    after = {r["text_sha1"]: r["p_positive"] for r in map(json.loads, resumed)}
+    assert after.keys() == before.keys()
+    # the same scores, up to float32 sums over other batch compositions
+    assert all(after[k] == pytest.approx(before[k], abs=1e-5) for k in before)
+    alone = train_config("self_training.jsonnet", tmp_path / "alone", {
+        "train_data_path": str(pool_files / "train.jsonl"),
+        "validation_data_path": str(pool_files / "validation.jsonl"),
+        "dataset_reader.train_size": 12,
+        "vocabulary.min_count": {"tokens": 1},
+        "model.fractions": [0.5, 1.0],
+    })
+    assert alone.exists()
+    without = json.loads((tmp_path / "alone" / "metrics.json").read_text())
+    assert ignored["validation_accuracy"] == without["validation_accuracy"]
+    assert ignored["training_teacher_agreement"] < 1.0
+
+
 def test_gold_calibration_rescales_without_moving_the_decision(split):
     from textflix_lib.algorithms.nbsvm import NBSVM
     from textflix_lib.algorithms.self_training import gold_calibration

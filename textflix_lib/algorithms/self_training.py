@@ -36,13 +36,9 @@ def _logit(p, eps=1e-6):
     return np.log(p) - np.log1p(-p)
 
 
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 def select_confident(p_positive: np.ndarray, count: int) -> Tuple[np.ndarray, np.ndarray]:
-    """Indices of the `count` most confident rows, half from each class (by the score
-    ranking, so that the pseudo-labels stay balanced however the teacher is calibrated),
+    """Indices of the `count` most confident rows, half from each class (by the ranking of
+    `p_positive`, or of any score that grows with it such as log-odds, so that the pseudo-labels stay balanced however the teacher is calibrated),
     and their pseudo-labels (1 = positive)."""
     count = int(min(count, len(p_positive)))
     order = np.argsort(-p_positive, kind="stable")
@@ -156,8 +152,8 @@ def self_train(
     rows, pseudo = np.zeros(0, dtype=int), np.zeros(0, dtype=int)
     for round_, fraction in enumerate(fractions, start=1):
         p = model.predict_proba(unlabelled if len(unlabelled) > 1 else unlabelled[0])
-        if prior is not None:
-            p = _sigmoid(_logit(p) + prior_weight * prior)
+        if prior is not None:  # ranked by the summed log-odds (select_confident only ranks)
+            p = _logit(p) + prior_weight * prior
         rows, pseudo = select_confident(p, int(round(fraction * n_pool)))
         views = tuple(stack([l, take(u, rows)]) for l, u in zip(labelled, unlabelled))
         model = make_learner().fit(views if len(views) > 1 else views[0], np.concatenate([y, pseudo]))

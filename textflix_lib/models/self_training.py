@@ -1,4 +1,5 @@
 import logging
+import os
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 import numpy as np
@@ -38,6 +39,17 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         Rescale the probability calibration by a temperature fitted on out-of-fold margins
         of the gold reviews only (`gold_calibration`; the decision is unchanged); `False`
         keeps `nbsvm`'s calibration on folds of gold + pseudo-labels, which is overconfident.
+    teacher : `str`, optional (default = `None`)
+        The `model.tar.gz` of another trained model (say MiniLM fine-tuned on the same labelled
+        sample: `configs/bert.jsonnet`) that scores the unlabelled pool once; its log-odds,
+        times `teacher_weight`, are added to NB-SVM's in every round's ranking and labelling
+        (`self_train(prior=...)`), so the students learn from both teachers. It must not have
+        seen the validation or test reviews. Scores are cached by the teacher archive's
+        content (`textflix_lib.models.teacher`), so an interrupted fit resumes and a second
+        student scores nothing again.
+    teacher_weight : `float`, optional (default = `1.0`)
+    teacher_cache_dir : `str`, optional (default = `~/.cache/textflix/teacher_scores`)
+    teacher_batch_size : `int`, optional (default = `32`)
     **kwargs : the `nbsvm` model's parameters (alpha, beta, C, classifier, seed, ...).
     """
 
@@ -46,6 +58,10 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         vocab: Vocabulary,
         fractions: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 1.0),
         calibrate_on_gold: bool = True,
+        teacher: Optional[str] = None,
+        teacher_weight: float = 1.0,
+        teacher_cache_dir: Optional[str] = None,
+        teacher_batch_size: int = 32,
         **kwargs,
     ) -> None:
         super().__init__(vocab, **kwargs)
@@ -54,13 +70,25 @@ class SelfTrainingNbsvm(NbsvmClassifier):
             raise ConfigurationError(f"fractions must lie in (0, 1], got {fractions}")
         self._fractions = fractions
         self._calibrate_on_gold = calibrate_on_gold
+        if teacher is not None and not os.path.isfile(teacher):
+            raise ConfigurationError(f"model.teacher: {teacher!r} does not exist (expected a model.tar.gz)")
+        self._teacher = teacher
+        self._teacher_weight = teacher_weight
+        self._teacher_cache_dir = teacher_cache_dir
+        self._teacher_batch_size = teacher_batch_size
         self._label_vocab = vocab.get_token_to_index_vocabulary(self._label_namespace)
         self.last_fit: Dict[str, Any] = {}
 
     def fit_batches(self, batches: Iterable[Dict[str, Any]]) -> Dict[str, float]:
         rows: List[np.ndarray] = []
         gold: List[Optional[int]] = []
+        texts: List[Optional[str]] = []
         for batch in batches:
+            if self._teacher is not None:
+                if "metadata" not in batch:
+                    raise ConfigurationError("self_training_nbsvm with a teacher needs the reader's metadata "
+                                             "(the review text): leave include_metadata on")
+                texts.extend(m["text"] for m in batch["metadata"])
             ids, mask = self._ids_and_mask(batch["tokens"])
             for row, row_mask in zip(ids.cpu().numpy(), mask.cpu().numpy()):
                 rows.append(row[row_mask & (row != self._oov_index)])
@@ -77,6 +105,14 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         y = np.array([g for g in gold if g is not None], dtype=int)
         X_gold, X_pool = X[np.flatnonzero(known)], X[np.flatnonzero(~known)]
         fractions = self._fractions if X_pool.shape[0] else []
+        prior = None
+        if self._teacher is not None and X_pool.shape[0]:
+            from textflix_lib.models.teacher import teacher_log_odds
+
+            positive = self.vocab.get_token_from_index(self._positive_index, self._label_namespace)
+            pool_texts = [text for text, g in zip(texts, gold) if g is None]
+            prior = teacher_log_odds(self._teacher, pool_texts, positive, cache_dir=self._teacher_cache_dir,
+                                     batch_size=self._teacher_batch_size)
         logger.info("Self-training NB-SVM: %d gold, %d unlabelled reviews, fractions %s", len(y), X_pool.shape[0], fractions)
         estimator = self._estimator
         rounds: List[Dict[str, float]] = []
@@ -87,7 +123,8 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         def record(round_, model, chosen, pseudo):
             rounds.append({"round": round_, "pseudo": int(len(chosen))})
 
-        _, chosen, pseudo = self_train(make, (X_gold,), y, (X_pool,), fractions, callback=record, return_pseudo=True)
+        _, chosen, pseudo = self_train(make, (X_gold,), y, (X_pool,), fractions, callback=record, return_pseudo=True,
+                                       prior=prior, prior_weight=self._teacher_weight)
         # the last student again with the configured estimator (its Platt calibration on folds)
         training_X, training_y = stack([X_gold, X_pool[chosen]]), np.concatenate([y, pseudo])
         estimator.fit(training_X, training_y)
@@ -108,8 +145,12 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         self.intercept.fill_(estimator.intercept_)
         self.calibration.copy_(torch.tensor(estimator.calibration_))
         self.last_fit = {"gold": int(len(y)), "unlabelled": int(X_pool.shape[0]), "rounds": rounds}
-        return {"gold_reviews": float(len(y)), "unlabelled_reviews": float(X_pool.shape[0]),
-                "pseudo_labelled": float(len(training_y) - len(y))}
+        metrics = {"gold_reviews": float(len(y)), "unlabelled_reviews": float(X_pool.shape[0]),
+                   "pseudo_labelled": float(len(training_y) - len(y))}
+        if prior is not None and len(chosen):
+            # how often the pseudo-labels side with the teacher (1.0: the teacher decided them all)
+            metrics["teacher_agreement"] = float(np.mean((prior[chosen] > 0).astype(int) == pseudo))
+        return metrics
 
     def forward(  # type: ignore[override]
         self,
