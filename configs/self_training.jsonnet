@@ -9,6 +9,13 @@
 //   allennlp evaluate runs/self_training/model.tar.gz test
 //
 // Another sample: -o '{"dataset_reader.train_size": 100, "dataset_reader.seed": 1, "model.seed": 1}'
+//
+// With a second teacher (say MiniLM fine-tuned on the same labelled sample), whose log-odds
+// are added to NB-SVM's when the pool is ranked and labelled; the pool is scored once and
+// cached by the teacher archive's content:
+//   allennlp train configs/bert.jsonnet -s runs/minilm500
+//   allennlp train configs/self_training.jsonnet -s runs/self_training_teacher \
+//     -o '{"model.teacher": "runs/minilm500/model.tar.gz"}'
 local seed = 0;
 local train_size = 500;
 {
@@ -43,6 +50,8 @@ local train_size = 500;
     C: 0.1,
     classifier: "svm",
     seed: seed,
+    teacher: null,  // a model.tar.gz trained on the same labelled sample (see above)
+    teacher_weight: 1.0,
   },
   data_loader: { batch_size: 256, shuffle: false },
   trainer: { type: "one_pass" },
