@@ -58,9 +58,11 @@ def test_two_workers_write_what_allennlp_predict_writes_in_the_same_order(local_
     expected = tmp_path / "plain.jsonl"
     plain_predict(nbsvm_archive, reviews_file, expected, batch_size=3)
     output = tmp_path / "parallel.jsonl"
-    # chunks of 6 lines (4 rounded up to whole batches of 3): 7 chunks over 2 workers
+    # chunks of 6 lines (4 rounded up to whole batches of 3): 7 chunks; 3 workers asked for, but
+    # this Ray has 2 CPUs: 2 workers (a third would wait for a CPU forever)
     report = run(str(nbsvm_archive), str(reviews_file), "--predictor", "sentiment", "--output-file", str(output),
-                 "--batch-size", "3", "--chunk-size", "4", "--workers", "2")
+                 "--batch-size", "3", "--chunk-size", "4", "--workers", "3")
+    assert "--workers 3: the Ray cluster holds 2 workers of 1 CPUs each; starting 2" in capsys.readouterr().out
     assert report["workers"] == 2 and report["predicted"] == report["lines"] == len(few_reviews)
     assert output.read_bytes() == expected.read_bytes()
     written = [json.loads(line) for line in output.read_text().splitlines()]

@@ -182,7 +182,12 @@ def _on_ray(options: Dict[str, Any], args: argparse.Namespace, work: Iterator[Ch
     started = start_ray(args.ray_address, None if args.ray_address else int(local_workers * cpus))
     actors: List[Any] = []
     try:
-        count = worker_count(ray.cluster_resources(), cpus, gpus, chunk_count, args.workers)
+        # as many as the cluster holds (never more: an actor Ray cannot place would wait forever)
+        fits = worker_count(ray.cluster_resources(), cpus, gpus, chunk_count)
+        count = min(args.workers or fits, fits)
+        if args.workers and count < min(args.workers, chunk_count):
+            print(f"--workers {args.workers}: the Ray cluster holds {count} workers of {cpus:g} CPUs "
+                  f"{f'and {gpus} GPU ' if gpus else ''}each; starting {count}")
         report["workers"] = count
         actor_class = ray.remote(num_cpus=cpus, num_gpus=gpus, max_restarts=0)(ChunkPredictor)
         # on a GPU worker Ray shows the actor only its own GPU, as device 0
