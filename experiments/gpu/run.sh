@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# textflix on an offline GPU machine, in one call (docs/gpu.md). Run from the repository root:
+#     bash experiments/gpu/run.sh
+# with the bundle of experiments/gpu/build_bundle.py in runs/gpu_bundle/ (GPU_BUNDLE). Steps, in
+# priority order, each cut to what is left of GPU_BUDGET_S (default 430 s):
+#   A. mixed precision: per-step timings and a profile of fp32 / TF32 / fp16 AMP / bf16 AMP on a
+#      BERT-large-shaped model (gpu_tools.py amp-bench); then `allennlp train` of
+#      configs/bert_large.jsonnet (randomly initialised BERT-large, 500 reviews, 2 epochs) in fp32,
+#      with AllenNLP's own AMP (GPU_LEGACY_AMP=1) and with textflix_compat's, each epoch's phases
+#      timed (allennlp_main.py GPU_PHASES; model.tar.gz not written: GPU_NO_ARCHIVE);
+#   B. the learning-curve gpu profile's MiniLM runs at 500 reviews, seeds 0-2 (the profile's
+#      config and overrides, rendered by build_bundle.py; test split scored by evaluate_on_test);
+#   C. teachers for self-training: configs/bert.jsonnet unchanged at 500 reviews, seeds 0-2, then
+#      `allennlp predict --predictor sentiment` of every pool, validation and test review.
+#   B and C's trainings run at the same time (6 processes on the one GPU), then C's predictions.
+# $OUT gets run.log, amp_bench.json, summary.json and results.tar.gz (everything else).
+# CPU rehearsal: GPU_CPU=1 (cuda -1, a few reviews, 1 epoch, a tiny BERT, no AMP runs);
+# GPU_PYTHON picks the interpreter, GPU_LOCAL_WHL a folder of wheels that replace the bundle's
+# binary ones of the same projects (another Python's tokenizers and lmdb).
+set -uo pipefail
+T0=$(date +%s.%N)
+G="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$G/../.." && pwd)"
+B="${GPU_BUNDLE:-$REPO/runs/gpu_bundle}"
+OUT="${OUT:-/tmp/gpu_out}"
+W="${GPU_WORK:-/tmp/textflix_gpu}"
+PY="${GPU_PYTHON:-python3}"
+CPU="${GPU_CPU:-0}"
+BUDGET="${GPU_BUDGET_S:-430}"
+RESERVE_BC="${GPU_RESERVE_BC_S:-200}"   # part A leaves this much of the budget to B and C
+mkdir -p "$OUT"
+rm -rf "$W" && mkdir -p "$W/logs" "$W/runs" "$W/results/teacher"
+exec > >(tee -a "$OUT/run.log") 2>&1
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}'; }
+left() { awk -v t0="$T0" -v b="$BUDGET" -v n="$(now)" 'BEGIN{printf "%d", t0+b-n}'; }
+log() { echo "[gpu $(since "$T0")s] $*"; }
+
+# step NAME MAX_S MIN_S RESERVE_S CMD...: CMD under timeout (MAX_S at most, and never into the
+# last RESERVE_S seconds of the budget), output in logs/NAME.log; skipped if under MIN_S is left.
+# STEP_NOTE (environment) is recorded with it (e.g. what ran at the same time).
+step() {
+  local name=$1 max=$2 min=$3 reserve=$4; shift 4
+  local rem=$(( $(left) - reserve ))
+  if (( rem < min )); then
+    log "SKIP $name (${rem}s usable of the ${BUDGET}s budget)"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "skipped" "" "budget" "${STEP_NOTE:-}" >> "$W/steps.tsv"; return 99
+  fi
+  max=$(( max * TSCALE ))
+  local lim=$(( rem < max ? rem : max ))
+  log "START $name (timeout ${lim}s)"
+  local t; t=$(now)
+  if [[ "$(type -t "$1")" == function ]]; then   # a function of this script (exported below)
+    timeout --kill-after=10 "$lim" bash -c '"$@"' _ "$@" > "$W/logs/$name.log" 2>&1
+  else
+    timeout --kill-after=10 "$lim" "$@" > "$W/logs/$name.log" 2>&1
+  fi
+  local rc=$?
+  local wall; wall=$(since "$t")
+  local note=""; (( rc == 124 || rc == 137 )) && note="timeout"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$rc" "$wall" "$note" "${STEP_NOTE:-}" >> "$W/steps.tsv"
+  log "END $name rc=$rc wall=${wall}s $note"
+  if (( rc != 0 )); then echo "---- last lines of $name.log"; tail -n 20 "$W/logs/$name.log" | cut -c1-300; echo "----"; fi
+  return $rc
+}
+
+SMI=0; command -v nvidia-smi >/dev/null 2>&1 && SMI=1
+# on a CPU (rehearsal), steps get TSCALE times longer and B/C/predictions run one at a time
+if [[ "$CPU" == 1 ]]; then CUDA=-1; TSCALE=6; SERIAL=1; export GPU_MODE=cpu; else CUDA=0; TSCALE=1; SERIAL=0; export GPU_MODE=gpu; fi
+SERIAL="${GPU_SERIAL:-$SERIAL}"
+bg() { if [[ "$SERIAL" == 1 ]]; then "$@"; else "$@" & pids+=($!); fi; }
+log "mode=$GPU_MODE work=$W out=$OUT python=$(command -v "$PY") budget=${BUDGET}s"
+if (( SMI )); then
+  nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv
+  nvidia-smi --query-gpu=name --format=csv,noheader | head -1 > "$W/smi_name.txt"
+fi
+
+# ---- unpack and install (pip, offline, into $W/site, which shadows the machine's packages)
+t=$(now)
+for f in whl data minilm; do tar -xJf "$B/$f.tar.xz" -C "$W" || { log "FATAL: cannot unpack $B/$f.tar.xz"; exit 2; }; done
+log "unpacked in $(since "$t")s: $(ls "$W/whl" | wc -l) wheels; data: $(ls "$W/data" | tr '\n' ' ')"
+WHEELS=("$W"/whl/*.whl)
+if [[ -n "${GPU_LOCAL_WHL:-}" ]]; then
+  for extra in "$GPU_LOCAL_WHL"/*.whl; do
+    project=$(basename "$extra" | cut -d- -f1)
+    WHEELS=($(printf '%s\n' "${WHEELS[@]}" | grep -v "/${project}-[0-9]") "$extra")
+  done
+fi
+t=$(now)
+"$PY" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --disable-pip-version-check \
+  --target "$W/site" "${WHEELS[@]}" || { log "FATAL: pip install failed"; exit 3; }
+log "pip install: $(since "$t")s"
+"$PY" "$G/gpu_tools.py" verify-record "$W/site" | tee "$W/record.json"
+
+# the project: the committed snapshot in the bundle if there is one (git archive HEAD), else the tree
+PROJECT="$REPO"
+if [[ -f "$B/project.tar.gz" ]]; then tar -xzf "$B/project.tar.gz" -C "$W" && PROJECT="$W/project"; fi
+log "project: $PROJECT"
+export PYTHONPATH="$W/site:$G/stubs:$PROJECT"
+export PYTHONUNBUFFERED=1 ALLENNLP_LOG_LEVEL=INFO TOKENIZERS_PARALLELISM=false HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+export PYTHONDONTWRITEBYTECODE=1 MPLBACKEND=Agg OMP_NUM_THREADS=2
+export CACHED_PATH_CACHE_ROOT="$W/cache" HF_HOME="$W/hf"
+"$PY" "$G/gpu_tools.py" versions > "$W/versions.json" 2> "$W/logs/versions.err" || { log "FATAL: imports failed"; cat "$W/logs/versions.err"; exit 4; }
+cat "$W/versions.json"
+
+D="$W/data"
+if [[ "$CPU" == 1 ]]; then   # a few reviews of each file
+  for f in "$D"/*.jsonl; do head -n 24 "$f" > "$f.tmp" && mv "$f.tmp" "$f"; done
+  EPOCHS=1; TINY=1
+else
+  EPOCHS=config; TINY=0
+fi
+log "data: $(wc -l "$D"/*.jsonl | tr '\n' ';')"
+
+A=("$PY" "$G/allennlp_main.py")
+INC=(--include-package textflix_lib)
+export W D CUDA PY G EPOCHS CPU
+ov() { "$PY" "$G/gpu_tools.py" overrides "$@"; }
+
+PARTS="${GPU_PARTS:-abc}"   # a: mixed precision; b and c: the profile runs and the teachers (together)
+
+# ---- A. mixed precision
+export GPU_AMP_TINY=$TINY
+cp_bench() { cp "$W/amp_bench.json" "$OUT/amp_bench.json" 2>/dev/null; true; }
+[[ "$PARTS" == *a* ]] && step amp_bench 150 40 "$RESERVE_BC" "$PY" "$G/gpu_tools.py" amp-bench "$W/amp_bench.json" "$W/amp_profile.txt" "$TINY"
+cp_bench
+
+bert_large() {  # RUN USE_AMP [env...]
+  local run=$1 amp=$2; shift 2
+  local bl_epochs=2; [[ "$CPU" == 1 ]] && bl_epochs=1
+  local o; o=$(ov bert_large "$W" 0 "$CUDA" "$bl_epochs" "$amp") || return 1
+  env GPU_PHASES="$W/runs/$run/phases.json" GPU_NO_ARCHIVE=1 "$@" \
+    "$PY" "$G/allennlp_main.py" train "$D/configs/bert_large.json" -s "$W/runs/$run" -f --include-package textflix_lib -o "$o"
+}
+export -f ov bert_large
+if [[ "$PARTS" == *a* ]] && step make_bert 90 20 "$RESERVE_BC" "$PY" "$G/gpu_tools.py" make-bert "$W/bert-large-random" "$W/minilm" "$TINY"; then
+  step train_bertl_fp32 110 50 "$RESERVE_BC" bert_large bertl_fp32 false
+  rm -f "$W"/runs/bertl_fp32/*.th
+  if [[ "$CPU" != 1 ]]; then
+    step train_bertl_amp_cuda_amp 110 50 "$RESERVE_BC" bert_large bertl_amp_cuda_amp true GPU_LEGACY_AMP=1
+    rm -f "$W"/runs/bertl_amp_cuda_amp/*.th
+    step train_bertl_amp_bf16 110 50 "$RESERVE_BC" bert_large bertl_amp_bf16 true
+    rm -f "$W"/runs/bertl_amp_bf16/*.th
+  fi
+fi
+rm -rf "$W/bert-large-random"
+
+# ---- B and C: six trainings at once on the one GPU; each teacher's predictions follow its training
+profile_run() {  # SEED
+  local o; o=$(ov profile "$W" "$1" "$CUDA" "$EPOCHS") || return 1
+  "$PY" "$G/allennlp_main.py" train "$D/configs/profile_minilm_n500_s$1.json" -s "$W/runs/profile_s$1" -f \
+    --include-package textflix_lib -o "$o"
+}
+teacher_run() {  # SEED
+  local o; o=$(ov teacher "$W" "$1" "$CUDA" "$EPOCHS") || return 1
+  "$PY" "$G/allennlp_main.py" train "$D/configs/bert.json" -s "$W/runs/teacher_s$1" -f --include-package textflix_lib -o "$o"
+}
+export -f profile_run teacher_run
+teacher_chain() {  # SEED: train, predict every review, write the teacher file
+  local s=$1
+  STEP_NOTE="$NOTE_TRAIN" step "train_teacher_s$s" 200 60 0 teacher_run "$s" || return
+  STEP_NOTE="$NOTE_PREDICT" step "predict_teacher_s$s" 200 40 0 "$PY" "$G/allennlp_main.py" predict \
+    "$W/runs/teacher_s$s/model.tar.gz" "$W/predict_input.jsonl" --predictor sentiment --cuda-device "$CUDA" \
+    --batch-size 64 --silent --output-file "$W/runs/teacher_s$s/predictions.jsonl" \
+    --include-package textflix_lib || return
+  "$PY" "$G/gpu_tools.py" teacher-file "$W/runs/teacher_s$s/predictions.jsonl" "$W" \
+    "$W/results/teacher/minilm500_s$s.jsonl.gz" > "$W/logs/teacherfile_s$s.log" 2>&1
+  log "teacher s$s: $(tail -n 1 "$W/logs/teacherfile_s$s.log")"
+}
+export GPU_GZIP_LEVEL=1
+NOTE_TRAIN="6 allennlp trainings at once on the one GPU (gpu profile seeds 0-2, teachers seeds 0-2)"
+NOTE_PREDICT="teacher predictions while the other runs went on (up to 6 processes on the one GPU)"
+[[ "$SERIAL" == 1 ]] && NOTE_TRAIN="one at a time" && NOTE_PREDICT="one at a time"
+"$PY" "$G/gpu_tools.py" predict-input "$W" "$W/predict_input.jsonl"
+smi_pid=""
+if (( SMI )); then nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader,nounits -lms 1000 > "$W/logs/smi_bc.csv" 2>/dev/null & smi_pid=$!; fi
+pids=()
+for s in 0 1 2; do
+  [[ "$PARTS" == *b* ]] && STEP_NOTE="$NOTE_TRAIN" bg step "train_profile_s$s" 240 60 0 profile_run "$s"
+  [[ "$PARTS" == *c* ]] && bg teacher_chain "$s"
+done
+for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
+[[ -n "$smi_pid" ]] && kill "$smi_pid" 2>/dev/null
+
+# ---- collect: summary.json and results.tar.gz (logs, phases, profile, result lines, teacher files)
+export GPU_TOTAL_S=$(since "$T0")
+"$PY" "$G/gpu_tools.py" summarize "$W" "$W/results"
+cp "$W/results/summary.json" "$OUT/summary.json"; cp_bench
+for f in "$W"/logs/*.log; do echo "=================== $(basename "$f")"; tr '\r' '\n' < "$f" | grep -v '^\s*$' | uniq; done > "$W/results/allennlp_logs.txt"
+cp "$W/amp_profile.txt" "$W/versions.json" "$W/record.json" "$W/steps.tsv" "$W/results/" 2>/dev/null
+cp "$W"/logs/smi_*.csv "$W/results/" 2>/dev/null
+for r in "$W"/runs/*/; do n=$(basename "$r"); mkdir -p "$W/results/runs/$n"
+  cp "$r"/phases.json "$r"/metrics.json "$r"/config.json "$W/results/runs/$n/" 2>/dev/null; done
+tar -C "$W" -czf "$OUT/results.tar.gz" results
+log "done in ${GPU_TOTAL_S}s; files in $OUT: $(ls "$OUT" | tr '\n' ' ')"
+sleep 1   # let tee flush run.log
