@@ -26,7 +26,9 @@ load. Each fix is for one measured breakage (``shared/brief/environment.md``):
    A100, H100, H200), which needs no gradient scaler (float16's range is the reason for one),
    else float16 with ``torch.amp.GradScaler("cuda")`` as before. ``TEXTFLIX_AMP_DTYPE=float16``
    (or ``bfloat16``) overrides the choice. ``use_amp`` on a CPU is still refused by AllenNLP.
-   Why AllenNLP's AMP looked slower than fp32 on an H200 is measured in docs/gpu.md.
+   Inside the autocast, attention avoids cuDNN's kernels, which build a plan for every new input
+   shape: that, not float16 arithmetic, made AllenNLP's AMP slower than float32 on an H200 with
+   length-bucketed batches (measured in docs/gpu.md; TEXTFLIX_AMP_CUDNN_ATTENTION=1 keeps cuDNN).
 
 Set ``TEXTFLIX_NO_COMPAT=1`` to switch all of this off.
 """
@@ -205,6 +207,44 @@ def _cuda_capability():
     return torch.cuda.get_device_capability()
 
 
+def _attention_without_cudnn():
+    """A context that lets scaled_dot_product_attention use flash, memory-efficient or math
+    kernels but not cuDNN's (unless TEXTFLIX_AMP_CUDNN_ATTENTION=1). On Hopper GPUs torch picks
+    cuDNN attention for float16/bfloat16, and cuDNN builds an execution plan for every new input
+    shape: with AllenNLP's length-bucketed batches nearly every batch is a new shape, and an
+    H200 epoch of BERT-large took 2-6 times longer than in float32 (docs/gpu.md)."""
+    import contextlib
+
+    if os.environ.get("TEXTFLIX_AMP_CUDNN_ATTENTION") == "1":
+        return contextlib.nullcontext()
+    try:
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+    except ImportError:  # torch before 2.3: no cuDNN attention either
+        return contextlib.nullcontext()
+    return sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH])
+
+
+class _MixedPrecision:
+    """``torch.amp.autocast("cuda", dtype)`` with attention kept off cuDNN (see above)."""
+
+    def __init__(self, dtype, cache_enabled=True):
+        import torch
+
+        self.autocast = torch.amp.autocast("cuda", dtype=dtype, enabled=True, cache_enabled=cache_enabled)
+        self.attention = _attention_without_cudnn()
+
+    def __enter__(self):
+        import contextlib
+
+        self._stack = contextlib.ExitStack()
+        self._stack.enter_context(self.attention)
+        self._stack.enter_context(self.autocast)
+        return self
+
+    def __exit__(self, *exc_info):
+        return self._stack.__exit__(*exc_info)
+
+
 class _CudaAmp:
     """What ``gradient_descent_trainer`` calls as ``amp`` (it did ``from torch.cuda import amp``):
     ``autocast(enabled)`` and ``GradScaler()``, through the non-deprecated ``torch.amp`` API."""
@@ -215,7 +255,7 @@ class _CudaAmp:
 
         if not enabled:  # AllenNLP enters autocast(False) at every batch when AMP is off
             return torch.amp.autocast("cuda", enabled=False)
-        return torch.amp.autocast("cuda", dtype=dtype or amp_dtype(), enabled=True, cache_enabled=cache_enabled)
+        return _MixedPrecision(dtype or amp_dtype(), cache_enabled)
 
     @staticmethod
     def GradScaler(*args, **kwargs):  # noqa: N802 - the name AllenNLP calls

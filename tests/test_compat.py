@@ -166,8 +166,32 @@ def test_trainer_autocast_and_scaler_are_torch_amp_for_cuda():
         on = gradient_descent_trainer.amp.autocast(True, dtype=torch.bfloat16)
         scaler = gradient_descent_trainer.amp.GradScaler()
     assert isinstance(off, torch.amp.autocast) and off.device == "cuda" and not off._enabled
-    assert isinstance(on, torch.amp.autocast) and on.device == "cuda" and on.fast_dtype == torch.bfloat16
+    assert on.autocast.device == "cuda" and on.autocast.fast_dtype == torch.bfloat16
     assert isinstance(scaler, torch.amp.GradScaler) and scaler._device == "cuda"
+
+
+def test_mixed_precision_keeps_attention_off_cudnn_inside_autocast_only(monkeypatch):
+    """cuDNN attention builds a plan per input shape (slow with bucketed batches): the trainer's
+    autocast switches it off for its block and restores the setting after."""
+    import warnings
+
+    from allennlp.training import gradient_descent_trainer
+
+    monkeypatch.delenv("TEXTFLIX_AMP_CUDNN_ATTENTION", raising=False)
+    before = (torch.backends.cuda.cudnn_sdp_enabled(), torch.backends.cuda.flash_sdp_enabled(),
+              torch.backends.cuda.mem_efficient_sdp_enabled())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # autocast("cuda") without a GPU disables itself
+        with gradient_descent_trainer.amp.autocast(True, dtype=torch.bfloat16):
+            assert not torch.backends.cuda.cudnn_sdp_enabled()
+            assert torch.backends.cuda.flash_sdp_enabled() and torch.backends.cuda.mem_efficient_sdp_enabled()
+            query = torch.randn(1, 2, 4, 8)
+            torch.nn.functional.scaled_dot_product_attention(query, query, query)  # still runs
+        assert (torch.backends.cuda.cudnn_sdp_enabled(), torch.backends.cuda.flash_sdp_enabled(),
+                torch.backends.cuda.mem_efficient_sdp_enabled()) == before
+        monkeypatch.setenv("TEXTFLIX_AMP_CUDNN_ATTENTION", "1")
+        with gradient_descent_trainer.amp.autocast(True, dtype=torch.bfloat16):
+            assert torch.backends.cuda.cudnn_sdp_enabled() == before[0]
 
 
 @pytest.mark.parametrize("capability, setting, expected", [
