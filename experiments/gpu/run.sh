@@ -140,8 +140,19 @@ if [[ "$PARTS" == *a* ]] && step make_bert 90 20 "$RESERVE_BC" "$PY" "$G/gpu_too
   if [[ "$CPU" != 1 ]]; then
     step train_bertl_amp_cuda_amp 110 50 "$RESERVE_BC" bert_large bertl_amp_cuda_amp true GPU_LEGACY_AMP=1
     rm -f "$W"/runs/bertl_amp_cuda_amp/*.th
-    step train_bertl_amp_bf16 110 50 "$RESERVE_BC" bert_large bertl_amp_bf16 true
+    step train_bertl_amp_bf16 110 50 "$RESERVE_BC" bert_large bertl_amp_bf16 true TEXTFLIX_AMP_CUDNN_ATTENTION=1
     rm -f "$W"/runs/bertl_amp_bf16/*.th
+  fi
+fi
+# f: textflix_compat's AMP as committed (bf16, attention off cuDNN), and the same in float16
+if [[ "$PARTS" == *f* ]] && step make_bert 90 20 "$RESERVE_BC" "$PY" "$G/gpu_tools.py" make-bert "$W/bert-large-random" "$W/minilm" "$TINY"; then
+  step train_bertl_fp32 110 50 "$RESERVE_BC" bert_large bertl_fp32 false
+  rm -f "$W"/runs/bertl_fp32/*.th
+  if [[ "$CPU" != 1 ]]; then
+    step train_bertl_amp_bf16_fixed 110 50 "$RESERVE_BC" bert_large bertl_amp_bf16_fixed true
+    rm -f "$W"/runs/bertl_amp_bf16_fixed/*.th
+    step train_bertl_amp_fp16_fixed 110 50 "$RESERVE_BC" bert_large bertl_amp_fp16_fixed true TEXTFLIX_AMP_DTYPE=float16
+    rm -f "$W"/runs/bertl_amp_fp16_fixed/*.th
   fi
 fi
 rm -rf "$W/bert-large-random"
@@ -156,14 +167,28 @@ teacher_run() {  # SEED
   local o; o=$(ov teacher "$W" "$1" "$CUDA" "$EPOCHS") || return 1
   "$PY" "$G/allennlp_main.py" train "$D/configs/bert.json" -s "$W/runs/teacher_s$1" -f --include-package textflix_lib -o "$o"
 }
-export -f profile_run teacher_run
+# allennlp predict is bound by one CPU core (cleaning, word pieces, JSON): SHARDS processes a
+# teacher, each on a contiguous part of the input, outputs joined in input order
+predict_shards() {  # SEED
+  local s=$1 k pids=() rc=0 dir="$W/runs/teacher_s$1/shards"
+  mkdir -p "$dir"
+  split -n "l/$SHARDS" -d -a 2 "$W/predict_input.jsonl" "$dir/in_"
+  for k in "$dir"/in_*; do
+    OMP_NUM_THREADS=1 "$PY" "$G/allennlp_main.py" predict "$W/runs/teacher_s$s/model.tar.gz" "$k" \
+      --predictor sentiment --cuda-device "$CUDA" --batch-size 64 --silent --output-file "${k/in_/out_}" \
+      --include-package textflix_lib > "${k/in_/log_}" 2>&1 & pids+=($!)
+  done
+  for k in "${pids[@]}"; do wait "$k" || rc=1; done
+  (( rc == 0 )) || { tail -n 5 "$dir"/log_*; return 1; }
+  cat "$dir"/out_* > "$W/runs/teacher_s$s/predictions.jsonl"
+}
+SHARDS="${GPU_PREDICT_SHARDS:-5}"; [[ "$CPU" == 1 ]] && SHARDS=2
+export SHARDS
+export -f profile_run teacher_run predict_shards
 teacher_chain() {  # SEED: train, predict every review, write the teacher file
   local s=$1
   STEP_NOTE="$NOTE_TRAIN" step "train_teacher_s$s" 200 60 0 teacher_run "$s" || return
-  STEP_NOTE="$NOTE_PREDICT" step "predict_teacher_s$s" 200 40 0 "$PY" "$G/allennlp_main.py" predict \
-    "$W/runs/teacher_s$s/model.tar.gz" "$W/predict_input.jsonl" --predictor sentiment --cuda-device "$CUDA" \
-    --batch-size 64 --silent --output-file "$W/runs/teacher_s$s/predictions.jsonl" \
-    --include-package textflix_lib || return
+  STEP_NOTE="$NOTE_PREDICT" step "predict_teacher_s$s" 240 40 0 predict_shards "$s" || return
   "$PY" "$G/gpu_tools.py" teacher-file "$W/runs/teacher_s$s/predictions.jsonl" "$W" \
     "$W/results/teacher/minilm500_s$s.jsonl.gz" > "$W/logs/teacherfile_s$s.log" 2>&1
   log "teacher s$s: $(tail -n 1 "$W/logs/teacherfile_s$s.log")"
