@@ -67,15 +67,23 @@ def timed(arguments, log: Path):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--name", required=True, help="the model's name in the results (nbsvm, minilm, ...)")
-    parser.add_argument("--archive", required=True)
+    parser.add_argument("--name", help="the model's name in the results (nbsvm, minilm, ...)")
+    parser.add_argument("--archive")
     parser.add_argument("--reviews", type=int, default=5009, help="the first N held-out test reviews")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--chunk-size", type=int, default=256)
     parser.add_argument("--workers", default="0,1,2", help="predict-parallel worker counts (0: in one process)")
     parser.add_argument("--no-baseline", action="store_true", help="skip plain allennlp predict")
     parser.add_argument("--note", default="")
+    parser.add_argument("--table", action="store_true", help="print the results file as a Markdown table and stop")
     args = parser.parse_args()
+    if args.table:
+        print(table())
+        print()
+        print(site_table())
+        return
+    if not args.name or not args.archive:
+        parser.error("--name and --archive are required (unless --table)")
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     with open(args.archive, "rb") as handle:
@@ -122,6 +130,42 @@ def main() -> None:
                     "starting_and_loading_s": float(loading), "predicting_s": round(float(total) - float(loading), 2),
                     "reviews_per_s_predicting": float(rate), "identical_to_plain_predict": identical,
                     "load_before": before, "load_after": load()})
+
+
+def table() -> str:
+    """The results file as the Markdown table of docs/scale_out.md, one row per measurement."""
+    rows = ["| model | reviews | batch | command | wall s | reviews/s (wall) | Ray start + model load s | predicting s "
+            "| reviews/s (predicting) | same bytes as predict | load before -> after | date (UTC) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    with open(RESULTS, encoding="utf-8") as handle:
+        for line in handle:
+            r = json.loads(line)
+            what = "`allennlp predict`" if r["workers"] is None else (
+                "`predict-parallel --workers 0`" if r["workers"] == 0 else f"`predict-parallel --workers {r['workers']}`")
+            missing = "–"
+            rows.append("| " + " | ".join(str(v) for v in (
+                r["model"], r["reviews"], r["batch_size"], what, r["wall_s"], r["reviews_per_s_wall"],
+                r.get("starting_and_loading_s", missing), r.get("predicting_s", missing),
+                r.get("reviews_per_s_predicting", missing),
+                missing if r["workers"] is None else ("yes" if r.get("identical_to_plain_predict") else "no"),
+                f"{r['load_before'].split()[0]} -> {r['load_after'].split()[0]}", r["date"][:16].replace("T", " "),
+            )) + " |")
+    return "\n".join(rows)
+
+
+def site_table() -> str:
+    """experiments/results/scale_out/site_precompute.jsonl (written by site_build_benchmark.py) as a table."""
+    rows = ["| model | reviews | `--workers` | precompute s (first build) | reviews/s | wall s | cached rebuild wall s "
+            "| load before | date |", "|---|---|---|---|---|---|---|---|---|"]
+    with open(RESULTS.parent / "site_precompute.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            r = json.loads(line)
+            first = r["first_build"]
+            rows.append("| " + " | ".join(str(v) for v in (
+                "+".join(m.split("=")[0] for m in r["models"]), r["reviews"], r["workers"], first["precompute_seconds"],
+                round(r["reviews"] / first["precompute_seconds"], 1), first["wall_seconds"],
+                r["cached_rebuild"]["wall_seconds"], first["load_average_before"], r["date"])) + " |")
+    return "\n".join(rows)
 
 
 if __name__ == "__main__":
