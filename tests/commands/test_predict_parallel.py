@@ -1,5 +1,6 @@
 """`allennlp predict-parallel`: `allennlp predict` on Ray workers, output in the input's order,
-resumable. Real reviews, the NB-SVM fixture archive, Ray on this machine with two CPUs. The
+resumable. Real reviews, the NB-SVM fixture archive, Ray on this machine with two CPUs (and a
+two-node test cluster for --ray-address). The
 plain parts (chunks, manifest, resume point, order) are tested in
 tests/scale_out/test_ordered_output.py; the kill and rerun through the command line is
 tests/reliability/test_kill_predict_parallel.py."""
@@ -13,7 +14,7 @@ from textflix_lib.commands.predict_parallel import PredictParallel
 from textflix_lib.data.errors import DataFormatError
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def local_ray():
     import ray
 
@@ -122,3 +123,33 @@ def test_an_output_that_belongs_to_something_else_is_refused(nbsvm_archive, seco
 def test_stdin_is_refused_with_a_reason(nbsvm_archive, tmp_path):
     with pytest.raises(ConfigurationError, match="stdin is not supported"):
         run(str(nbsvm_archive), "-", "--output-file", str(tmp_path / "out.jsonl"))
+
+
+# --ray-address: the workers run on another node than the driver. Ray's own test cluster (two
+# nodes on this machine, the head with no CPUs, so every worker must go to the other node)
+# stands in for a real one, as in tests/learning_curves/test_cluster.py.
+def test_workers_on_another_node_write_what_allennlp_predict_writes(nbsvm_archive, few_reviews, tmp_path, capsys):
+    import ray
+    from ray.cluster_utils import Cluster
+
+    reviews = tmp_path / "reviews.jsonl"
+    reviews.write_text("".join(json.dumps({"text": r.text, "n": i}) + "\n" for i, r in enumerate(few_reviews[:24])),
+                       encoding="utf-8")
+    expected, output = tmp_path / "plain.jsonl", tmp_path / "cluster.jsonl"
+    plain_predict(nbsvm_archive, reviews, expected, batch_size=4)
+
+    assert not ray.is_initialized()
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0, "include_dashboard": False})
+    try:
+        cluster.add_node(num_cpus=1)
+        # no --workers: as many as the cluster holds (one CPU: one worker)
+        report = run(str(nbsvm_archive), str(reviews), "--predictor", "sentiment", "--output-file", str(output),
+                     "--batch-size", "4", "--chunk-size", "8", "--ray-address", cluster.address)
+        assert not ray.is_initialized()  # the command connected, so the command disconnected
+    finally:
+        if ray.is_initialized():
+            ray.shutdown()
+        cluster.shutdown()
+    assert report["workers"] == 1 and report["predicted"] == 24
+    assert output.read_bytes() == expected.read_bytes()
+    assert "24 lines predicted on 1 Ray workers" in capsys.readouterr().out
