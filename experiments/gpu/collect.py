@@ -1,6 +1,9 @@
 """Copy what experiments/gpu/run.sh brought back into experiments/results/gpu/ and check it here.
 
-    .venv/bin/python experiments/gpu/collect.py DIR_WITH_RESULTS_TAR_GZ [RESULTS_DIR]
+    .venv/bin/python experiments/gpu/collect.py DIR_WITH_RESULTS_TAR_GZ NAME
+
+into experiments/results/gpu/NAME/ (one folder a device call), teacher files into
+experiments/results/gpu/teacher/:
 
 - summary.json, amp_bench.json, amp_profile.txt, steps.tsv, versions.json: as they came;
 - profile_minilm_n500.jsonl: the learning-curve gpu profile's MiniLM points at 500 reviews;
@@ -43,33 +46,49 @@ def check_teacher(path):
 
 
 def main():
-    source = sys.argv[1]
-    target = sys.argv[2] if len(sys.argv) > 2 else os.path.join(REPO, "experiments", "results", "gpu")
-    os.makedirs(os.path.join(target, "teacher"), exist_ok=True)
+    source, name = sys.argv[1], sys.argv[2]
+    root = os.path.join(REPO, "experiments", "results", "gpu")
+    target = os.path.join(root, name)
+    os.makedirs(target, exist_ok=True)
+    os.makedirs(os.path.join(root, "teacher"), exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         with tarfile.open(os.path.join(source, "results.tar.gz")) as archive:
             archive.extractall(tmp, filter="data")
         results = os.path.join(tmp, "results")
-        for name in ("summary.json", "amp_bench.json", "amp_profile.txt", "steps.tsv", "versions.json",
+        for item in ("summary.json", "amp_bench.json", "amp_profile.txt", "steps.tsv", "versions.json",
                      "profile_minilm_n500.jsonl"):
-            if os.path.exists(os.path.join(results, name)):
-                shutil.copy(os.path.join(results, name), os.path.join(target, name))
+            if os.path.exists(os.path.join(results, item)) and os.path.getsize(os.path.join(results, item)):
+                shutil.copy(os.path.join(results, item), os.path.join(target, item))
+        for item in ("amp_bench.json", "run.log"):  # these come back beside results.tar.gz
+            if os.path.exists(os.path.join(source, item)):
+                shutil.copy(os.path.join(source, item), os.path.join(target, item))
         phases = {}
         for run in sorted(os.listdir(os.path.join(results, "runs"))):
             path = os.path.join(results, "runs", run, "phases.json")
             if run.startswith("bertl_") and os.path.exists(path):
                 with open(path) as handle:
                     phases[run] = json.load(handle)
+        # AllenNLP's own "Epoch duration" lines of each BERT-large run (from the joined logs)
+        run, logs = None, os.path.join(results, "allennlp_logs.txt")
+        for line in open(logs, errors="replace") if os.path.exists(logs) else []:
+            if line.startswith("=================== "):
+                run = line.split()[1].removeprefix("train_").removesuffix(".log")
+            elif run in phases and "Epoch duration: " in line:
+                h, m, sec = line.rsplit("Epoch duration: ", 1)[1].strip().split(":")
+                phases[run].setdefault("epoch_durations_s", []).append(round(int(h) * 3600 + int(m) * 60 + float(sec), 2))
         with open(os.path.join(target, "bert_large_phases.json"), "w") as handle:
             json.dump(phases, handle, indent=1)
         checks = []
         teacher = os.path.join(results, "teacher")
-        for name in sorted(os.listdir(teacher)) if os.path.isdir(teacher) else []:
-            shutil.copy(os.path.join(teacher, name), os.path.join(target, "teacher", name))
-            if name.endswith(".jsonl.gz"):
-                checks.append(check_teacher(os.path.join(target, "teacher", name)))
-    with open(os.path.join(target, "teacher", "checks.json"), "w") as handle:
-        json.dump(checks, handle, indent=1)
+        for item in sorted(os.listdir(teacher)) if os.path.isdir(teacher) else []:
+            if not os.path.getsize(os.path.join(teacher, item)):
+                continue
+            shutil.copy(os.path.join(teacher, item), os.path.join(root, "teacher", item))
+            if item.endswith(".jsonl.gz"):
+                checks.append(check_teacher(os.path.join(root, "teacher", item)))
+    if checks:
+        with open(os.path.join(root, "teacher", "checks.json"), "w") as handle:
+            json.dump(checks, handle, indent=1)
     print(json.dumps(checks, indent=1))
 
 

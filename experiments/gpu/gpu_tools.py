@@ -412,8 +412,8 @@ def summarize(work, out):
                 "test_accuracy": metrics.get("test_accuracy"), "test_loss": metrics.get("test_loss"),
                 "phases": _json(os.path.join(work, "runs", run, "phases.json"))}
 
-    summary["bert_large_random"] = {run: run_info(run) for run in ("bertl_fp32", "bertl_amp_cuda_amp", "bertl_amp_bf16")
-                                    if f"train_{run}" in steps}
+    summary["bert_large_random"] = {name[len("train_"):]: run_info(name[len("train_"):]) for name in steps
+                                    if name.startswith("train_bertl_")}
     profile = {f"seed{s}": run_info(f"profile_s{s}") for s in (0, 1, 2) if f"train_profile_s{s}" in steps}
     summary["profile_minilm_n500"] = profile
     teacher = {}

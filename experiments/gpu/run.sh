@@ -194,8 +194,8 @@ teacher_chain() {  # SEED: train, predict every review, write the teacher file
   log "teacher s$s: $(tail -n 1 "$W/logs/teacherfile_s$s.log")"
 }
 export GPU_GZIP_LEVEL=1
-NOTE_TRAIN="6 allennlp trainings at once on the one GPU (gpu profile seeds 0-2, teachers seeds 0-2)"
-NOTE_PREDICT="teacher predictions while the other runs went on (up to 6 processes on the one GPU)"
+NOTE_TRAIN="allennlp trainings at once on the one GPU: ${PARTS//[^bc]/} (b: gpu profile seeds 0-2, c: teachers seeds 0-2)"
+NOTE_PREDICT="$SHARDS predict processes a teacher, beside the other runs of ${PARTS//[^bc]/} still going"
 [[ "$SERIAL" == 1 ]] && NOTE_TRAIN="one at a time" && NOTE_PREDICT="one at a time"
 "$PY" "$G/gpu_tools.py" predict-input "$W" "$W/predict_input.jsonl"
 smi_pid=""
