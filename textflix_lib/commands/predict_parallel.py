@@ -193,7 +193,12 @@ def _on_ray(options: Dict[str, Any], args: argparse.Namespace, work: Iterator[Ch
         # on a GPU worker Ray shows the actor only its own GPU, as device 0
         actors = [actor_class.remote(cuda_device=0 if gpus else -1, torch_threads=max(1, int(cpus)), **options)
                   for _ in range(count)]
-        ray.get([actor.ready.remote() for actor in actors])  # a worker that cannot load fails here
+        try:
+            ray.get([actor.ready.remote() for actor in actors])  # a worker that cannot load fails here
+        except ray.exceptions.RayError as error:
+            raise ConfigurationError(
+                f"a Ray worker could not load {options['archive_file']} (on a cluster every node needs the archive at "
+                f"that path or URL, and textflix installed in the same environment): {error}") from None
         report["ready_at"] = time.perf_counter()
         yield from ordered_results(actors, lambda actor, chunk: actor.predict.remote(chunk), work)
     finally:
