@@ -9,7 +9,7 @@ Two profiles:
 - `gpu`: NB-SVM and word vectors as above, and MiniLM (the packaged all-MiniLM-L6-v2, offline)
   at every size with Textflix's budget: 20 epochs, 128+382 word pieces, every epoch validated,
   one GPU per run. Nothing is downloaded; a Hugging Face model (BERT-base, BERT-large) is one
-  more entry (see PROFILES). Its 500-review points measured on a GPU: docs/gpu.md.
+  more entry (see PROFILES). Its 500-review points, measured on an NVIDIA H200: docs/gpu.md.
 
     .venv/bin/python experiments/textflix_figure.py --profile cpu
     .venv/bin/python experiments/textflix_figure.py --profile gpu --dry-run   # check the plan
