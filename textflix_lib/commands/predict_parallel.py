@@ -111,8 +111,8 @@ def predict_parallel(args: argparse.Namespace) -> Dict[str, Any]:
         "dataset_reader_choice": args.dataset_reader_choice, "batch_size": args.batch_size,
         "chunk_size": chunk_size,
     }
-    about = {"input": os.path.abspath(args.input_file) if os.path.exists(args.input_file) else args.input_file,
-             "archive": args.archive_file, "command": "allennlp predict-parallel"}
+    about = {"input": _absolute(args.input_file), "archive": _absolute(args.archive_file),
+             "command": "allennlp predict-parallel"}
     try:
         done = prepare_output(args.output_file, identity, summary.lines, chunk_size, force=args.force, about=about)
     except OutputMismatch as error:
@@ -126,8 +126,11 @@ def predict_parallel(args: argparse.Namespace) -> Dict[str, Any]:
         print(f"{args.output_file}: all {summary.lines} lines done")
         return report
 
-    predictor_options = dict(archive_file=args.archive_file, predictor=args.predictor, predictor_args=predictor_args,
-                             batch_size=args.batch_size, weights_file=args.weights_file, overrides=args.overrides,
+    # workers get absolute paths: a worker on another node (or in another folder) resolves them the same way
+    predictor_options = dict(archive_file=_absolute(args.archive_file), predictor=args.predictor,
+                             predictor_args=predictor_args, batch_size=args.batch_size,
+                             weights_file=_absolute(args.weights_file) if args.weights_file else None,
+                             overrides=args.overrides,
                              dataset_reader_choice=args.dataset_reader_choice,
                              include_package=list(getattr(args, "include_package", None) or []))
     work = chunks(input_path, chunk_size, start=done, source=args.input_file)
@@ -160,6 +163,11 @@ def predict_parallel(args: argparse.Namespace) -> Dict[str, Any]:
           f"starting and loading the model, then {report['lines_per_second']:.1f} lines/s; "
           f"output: {args.output_file}")
     return report
+
+
+def _absolute(path: str) -> str:
+    """`path` made absolute if it is a local file; a URL (or anything else) as it is."""
+    return os.path.abspath(path) if os.path.exists(path) else path
 
 
 def _in_this_process(options: Dict[str, Any], cuda_device: int, work: Iterator[Chunk], report: Dict[str, Any]):
