@@ -74,3 +74,37 @@ def test_samples_are_pinned_across_machines(split):
 
 
 PINNED_FIRST_IDS = ["imdb-0d2ceed7c6bc", "imdb-307bf419f53c", "imdb-4b8860e2a9d7"]
+
+
+def test_stratified_folds_partition_each_class_evenly(split):
+    from textflix_lib.data.imdb import cross_validation_split, stratified_folds
+
+    reviews = balanced_sample(split.train, 103, seed=1)
+    assignment = stratified_folds(reviews, 5, seed=1)
+    assert assignment == stratified_folds(reviews, 5, seed=1) != stratified_folds(reviews, 5, seed=2)
+    sizes = [assignment.count(k) for k in range(5)]
+    assert sum(sizes) == 103 and max(sizes) - min(sizes) <= 1
+    for label in ("pos", "neg"):
+        counts = [sum(1 for r, k in zip(reviews, assignment) if k == fold and r.label == label) for fold in range(5)]
+        assert max(counts) - min(counts) <= 1
+    held = []
+    for fold in range(5):
+        kept, held_out = cross_validation_split(reviews, 5, fold, seed=1)
+        assert {id(r) for r in kept}.isdisjoint(id(r) for r in held_out) and len(kept) + len(held_out) == 103
+        assert kept == [r for r in reviews if r in kept]  # input order kept
+        held.extend(held_out)
+    assert sorted(id(r) for r in held) == sorted(id(r) for r in reviews)
+
+
+def test_stratified_folds_refuse_what_cannot_be_folded():
+    from textflix_lib.data.imdb import cross_validation_split, stratified_folds
+
+    reviews = [Review("a", "pos"), Review("b", "neg"), Review("c", "pos")]
+    with pytest.raises(ValueError, match="at least 2 folds"):
+        stratified_folds(reviews, 1, seed=0)
+    with pytest.raises(ValueError, match="4 folds need at least 4 reviews"):
+        stratified_folds(reviews, 4, seed=0)
+    with pytest.raises(ValueError, match="review 1 has label None"):
+        stratified_folds([Review("a", "pos"), Review("b", None)], 2, seed=0)
+    with pytest.raises(ValueError, match="fold must lie between 0 and 2"):
+        cross_validation_split(reviews, 3, 3, seed=0)

@@ -75,3 +75,46 @@ def test_bad_user_file_error_reaches_the_user(tmp_path):
 def test_bad_settings_are_configuration_errors(kwargs, message):
     with pytest.raises(ConfigurationError, match=message):
         ImdbReader(**kwargs)
+
+
+def test_folds_cut_the_training_data_only():
+    def read(path, **options):
+        return texts(ImdbReader(train_size=60, seed=3, **options).read(path))
+
+    sample = read("train")
+    held = []
+    for fold in range(3):
+        rest, held_out = read("train", folds=3, fold=fold), read("train", folds=3, fold=fold, held_out=True)
+        assert len(rest) == 40 and len(held_out) == 20 and set(rest) | set(held_out) == set(sample)
+        held += held_out
+    assert sorted(held) == sorted(sample)
+    # validation, test and users' files are read whole, as with train_size
+    assert len(read("validation", folds=3, fold=1, held_out=True)) == 1000
+
+
+def test_folds_without_train_size_cut_the_whole_training_file(tmp_path, split):
+    path = tmp_path / "mine.jsonl"
+    path.write_text("".join(json.dumps({"text": r.text, "label": r.label}) + "\n" for r in split.test[:30]))
+    reader = ImdbReader(folds=3, fold=0, held_out=True)
+    reader.training_data_path = str(path)  # as `allennlp train` tells it through config.json
+    assert len(list(reader.read(str(path)))) == 10
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"folds": 1}, "folds must be at least 2"),
+    ({"folds": 3, "fold": 3}, "fold must lie between 0 and 2"),
+    ({"held_out": True}, "held_out reads one cross-validation fold: it needs folds"),
+])
+def test_bad_fold_settings_are_configuration_errors(options, message):
+    with pytest.raises(ConfigurationError, match=message):
+        ImdbReader(**options)
+
+
+def test_too_few_reviews_for_the_folds_name_the_path():
+    with pytest.raises(ConfigurationError, match="train: 5 folds need at least 5 reviews, got 4"):
+        list(ImdbReader(train_size=4, folds=5).read("train"))
+
+
+def test_the_pool_reader_refuses_folds():
+    with pytest.raises(ConfigurationError, match="imdb_pool does not take cross-validation folds"):
+        DatasetReader.from_params(Params({"type": "imdb_pool", "train_size": 20, "folds": 3}))

@@ -17,6 +17,8 @@ and does not change if the package reorders its rows.
 - **sample**: a seeded permutation of each class of the pool; the first ``ceil(n/2)``
   positives and ``floor(n/2)`` negatives form the sample of size n, so for one seed every
   smaller sample lies inside every larger one.
+- **folds** (cross-validation, ``allennlp tune``): each class of the training data is
+  permuted by a seeded generator and dealt to k stratified folds.
 """
 import csv
 import functools
@@ -184,6 +186,48 @@ def balanced_sample(pool: Sequence[Review], size: Optional[int], seed: int) -> L
     # interleave deterministically so that a data loader without shuffling still sees both classes
     sample.sort(key=lambda r: content_hash(r.text, salt=f"order:{seed}:"))
     return sample
+
+
+def stratified_folds(reviews: Sequence[Review], folds: int, seed: int) -> List[int]:
+    """The cross-validation fold (0 to ``folds - 1``) of each review, in input order.
+
+    Each class is permuted by a generator seeded with ``(seed, folds)`` and dealt to the folds
+    in turn, the second class continuing where the first stopped: every fold holds its share
+    of each class, and fold sizes differ by at most one. The same reviews, ``folds`` and
+    ``seed`` give the same folds on any machine.
+    """
+    if folds < 2:
+        raise ValueError(f"cross-validation needs at least 2 folds, got {folds}")
+    if len(reviews) < folds:
+        raise ValueError(f"{folds} folds need at least {folds} reviews, got {len(reviews)}")
+    by_label: Dict[str, List[int]] = {NEGATIVE: [], POSITIVE: []}
+    for index, review in enumerate(reviews):
+        if review.label not in by_label:
+            raise ValueError(f"cross-validation folds need labelled reviews; review {index} has label "
+                             f"{review.label!r} (expected {NEGATIVE!r} or {POSITIVE!r})")
+        by_label[review.label].append(index)
+    assignment = [0] * len(reviews)
+    dealt = 0
+    for offset, label in enumerate((NEGATIVE, POSITIVE)):
+        members = by_label[label]
+        rng = np.random.default_rng([seed, folds, offset])
+        for position in rng.permutation(len(members)):
+            assignment[members[position]] = dealt % folds
+            dealt += 1
+    return assignment
+
+
+def cross_validation_split(
+    reviews: Sequence[Review], folds: int, fold: int, seed: int
+) -> Tuple[List[Review], List[Review]]:
+    """(the reviews of every fold but ``fold``, the reviews of ``fold``), each in input order;
+    folds as :func:`stratified_folds` draws them."""
+    if not 0 <= fold < folds:
+        raise ValueError(f"fold must lie between 0 and {folds - 1} (folds={folds}), got {fold}")
+    assignment = stratified_folds(reviews, folds, seed)
+    kept = [review for review, index in zip(reviews, assignment) if index != fold]
+    held_out = [review for review, index in zip(reviews, assignment) if index == fold]
+    return kept, held_out
 
 
 def describe(split: Split) -> Dict[str, Dict[str, int]]:

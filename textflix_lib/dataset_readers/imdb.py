@@ -16,6 +16,7 @@ from textflix_lib.data.imdb import (
     SPLIT_NAMES,
     Review,
     balanced_sample,
+    cross_validation_split,
     embedded_split,
 )
 
@@ -61,7 +62,16 @@ class ImdbReader(DatasetReader):
         reviews of the training pool.
     seed : `int`, optional (default = `0`)
         The sample's seed. The same (train_size, seed) gives the same reviews everywhere, and
-        for one seed smaller samples lie inside larger ones.
+        for one seed smaller samples lie inside larger ones. It also draws the folds.
+    folds : `int`, optional (default = `None`, no cross-validation)
+        Split the run's training data (after `train_size` sampling, with the same scope) into
+        this many stratified folds (`textflix_lib.data.imdb.stratified_folds`) and read all
+        of them but `fold`. `allennlp tune` sets it; every other path is read whole.
+    fold : `int`, optional (default = `0`)
+        The fold held out, from 0 to `folds - 1`.
+    held_out : `bool`, optional (default = `False`)
+        Read only the held-out fold instead: the `validation_dataset_reader` of a
+        cross-validation run, whose `validation_data_path` is its `train_data_path`.
     validation_size : `int`, optional (default = `1000`)
         Size of the embedded validation split (taken from the non-test reviews).
     test_percent : `int`, optional (default = `20`)
@@ -89,6 +99,9 @@ class ImdbReader(DatasetReader):
         label_field: str = "label",
         max_tokens: Optional[int] = None,
         include_metadata: bool = True,
+        folds: Optional[int] = None,
+        fold: int = 0,
+        held_out: bool = False,
         serialization_dir: Optional[str] = None,
         **kwargs,
     ) -> None:
@@ -102,6 +115,12 @@ class ImdbReader(DatasetReader):
             raise ConfigurationError(f"test_percent must lie between 1 and 99, got {test_percent}")
         if max_tokens is not None and max_tokens < 1:
             raise ConfigurationError(f"max_tokens must be positive, got {max_tokens}")
+        if folds is not None and folds < 2:
+            raise ConfigurationError(f"folds must be at least 2 (or null: no cross-validation), got {folds}")
+        if folds is not None and not 0 <= fold < folds:
+            raise ConfigurationError(f"fold must lie between 0 and {folds - 1} (folds={folds}), got {fold}")
+        if held_out and folds is None:
+            raise ConfigurationError("held_out reads one cross-validation fold: it needs folds")
         self._tokenizer = tokenizer or WhitespaceTokenizer()
         self._token_indexers = token_indexers or {"tokens": SingleIdTokenIndexer()}
         self.train_size = train_size
@@ -112,38 +131,53 @@ class ImdbReader(DatasetReader):
         self.label_field = label_field
         self.max_tokens = max_tokens
         self.include_metadata = include_metadata
+        self.folds = folds
+        self.fold = fold
+        self.held_out = held_out
         # the run's training data when built by `allennlp train`, else None
         self.training_data_path = _training_data_path(serialization_dir)
 
-    def samples(self, file_path: str) -> bool:
-        """Whether `train_size` applies to this path: the training data only (see above)."""
-        if self.train_size is None:
-            return False
+    def is_training_data(self, file_path: str) -> bool:
+        """Whether this path is the run's training data, the one path `train_size` and
+        `folds` apply to (see above)."""
         path = str(file_path)
         if self.training_data_path is not None:
             return path == self.training_data_path
         return path == "train"
 
+    def samples(self, file_path: str) -> bool:
+        """Whether `train_size` applies to this path: the training data only (see above)."""
+        return self.train_size is not None and self.is_training_data(file_path)
+
     def reviews(self, file_path: str) -> Iterable[Review]:
-        """The reviews behind a data path, sampled if it is the training data and `train_size`
-        says so (no tokenization)."""
+        """The reviews behind a data path: if it is the training data, sampled as `train_size`
+        says and cut to its cross-validation folds as `folds` says (no tokenization)."""
         path = str(file_path)
         if path in SPLIT_NAMES:
             reviews = embedded_split(self.test_percent, self.validation_size)[path]
         else:
             reviews = formats.read_reviews(path, self.text_field, self.label_field)
-        if not self.samples(path):
-            if self.train_size is not None:
-                logger.info("Reading all of %s: train_size=%d samples the training data only (%s)",
-                            path, self.train_size, self.training_data_path or "train")
+        if not self.is_training_data(path) or (self.train_size is None and self.folds is None):
+            if self.train_size is not None or self.folds is not None:
+                logger.info("Reading all of %s: train_size and folds apply to the training data only (%s)",
+                            path, self.training_data_path or "train")
             return reviews
         reviews = list(reviews)
         unlabelled = sum(r.label is None for r in reviews)
         if unlabelled:
+            needs = "train_size" if self.train_size is not None else "folds"
             raise ConfigurationError(
-                f"{path}: train_size needs labelled reviews, but {unlabelled} have no '{self.label_field}'"
+                f"{path}: {needs} needs labelled reviews, but {unlabelled} have no '{self.label_field}'"
             )
-        return balanced_sample(reviews, self.train_size, self.seed)
+        if self.train_size is not None:
+            reviews = balanced_sample(reviews, self.train_size, self.seed)
+        if self.folds is None:
+            return reviews
+        try:
+            kept, held_out = cross_validation_split(reviews, self.folds, self.fold, self.seed)
+        except ValueError as error:
+            raise ConfigurationError(f"{path}: {error}") from None
+        return held_out if self.held_out else kept
 
     def _read(self, file_path: str) -> Iterable[Instance]:
         for review in self.shard_iterable(self.reviews(file_path)):

@@ -38,6 +38,9 @@ class ImdbPoolReader(ImdbReader):
         super().__init__(**kwargs)
         if self.train_size is None:
             raise ConfigurationError("imdb_pool needs a train_size: the labelled sample; the rest is unlabelled")
+        if self.folds is not None:
+            raise ConfigurationError("imdb_pool does not take cross-validation folds (allennlp tune "
+                                     "cross-validates configs that read with the imdb reader)")
         if unlabelled_size is not None and unlabelled_size < 0:
             raise ConfigurationError(f"unlabelled_size must be 0 or more, got {unlabelled_size}")
         self.unlabelled_size = unlabelled_size

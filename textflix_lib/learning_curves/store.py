@@ -12,7 +12,7 @@ edited since): the latest line counts.
 import json
 import logging
 import os
-from typing import Any, Dict, Iterable, List, Sequence, Tuple
+from typing import Any, Callable, Dict, Hashable, Iterable, List, Sequence, Tuple
 
 from textflix_lib.learning_curves.plan import RunKey, RunSpec
 
@@ -34,10 +34,17 @@ class ResultStore:
 
     path : `str`
         The `.jsonl` file; created on the first `append`.
+    key : `Callable`, optional (default = `record_key`: config, size and seed)
+        What identifies a record; a line it cannot read a key from is skipped by `read`.
+    what : `str`, optional
+        Says what a line should hold, in the warning about an unreadable line.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, key: Callable[[Dict[str, Any]], Hashable] = record_key,
+                 what: str = "one JSON run record with config, size and seed") -> None:
         self.path = str(path)
+        self.key = key
+        self.what = what
 
     def append(self, record: Dict[str, Any]) -> None:
         line = (json.dumps(record, sort_keys=True, default=str) + "\n").encode("utf-8")
@@ -77,21 +84,22 @@ class ResultStore:
                     continue
                 try:
                     record = json.loads(line)
-                    record_key(record)
+                    self.key(record)
                 except (ValueError, KeyError, TypeError) as error:
                     kind = "a torn last line" if not line.endswith("\n") else "an unreadable line"
-                    logger.warning("%s:%d: skipping %s (%s); expected one JSON run record with "
-                                   "config, size and seed", self.path, number, kind, error)
+                    logger.warning("%s:%d: skipping %s (%s); expected %s", self.path, number, kind, error,
+                                   self.what)
                     continue
                 records.append(record)
         return records
 
 
-def latest(records: Iterable[Dict[str, Any]]) -> Dict[RunKey, Dict[str, Any]]:
-    """The latest record of each (config, size, seed)."""
-    result: Dict[RunKey, Dict[str, Any]] = {}
+def latest(records: Iterable[Dict[str, Any]],
+           key: Callable[[Dict[str, Any]], Hashable] = record_key) -> Dict[Any, Dict[str, Any]]:
+    """The latest record of each key (by default each (config, size, seed))."""
+    result: Dict[Any, Dict[str, Any]] = {}
     for record in records:
-        result[record_key(record)] = record
+        result[key(record)] = record
     return result
 
 

@@ -52,7 +52,7 @@ def code_version() -> str:
     return f"{version}+{commit}{'.dirty' if dirty else ''}"
 
 
-def _start_ray(ray_address: Optional[str], num_cpus: Optional[int], num_gpus: Optional[int],
+def start_ray(ray_address: Optional[str], num_cpus: Optional[int], num_gpus: Optional[int],
                verbose: bool) -> bool:
     """Start or join Ray unless this process already did; True when we must shut it down."""
     import ray
@@ -134,7 +134,7 @@ def run_sweep(
 
     import ray
 
-    started_ray = _start_ray(ray_address, num_cpus, num_gpus, verbose)
+    started_ray = start_ray(ray_address, num_cpus, num_gpus, verbose)
     actors: List[Any] = []
     try:
         outcome.workers = worker_count(ray.cluster_resources(), cpus_per_run, gpus_per_run, len(todo), workers)

@@ -108,7 +108,8 @@ class RunWorker:
     def run(self, job: Dict[str, Any]) -> Dict[str, Any]:
         """Train, test and describe one run. `job` holds `params`,
         `serialization_dir` (absolute, on the driver's machine), `driver_node` and `key` (echoed
-        back so the driver knows which run this was)."""
+        back so the driver knows which run this was); `"test": False` for a run that is scored
+        on its validation data only (a cross-validation fold)."""
         self.runs += 1
         here = current_node_id()
         remote = job.get("driver_node") not in (None, here)
@@ -130,7 +131,7 @@ class RunWorker:
             self._train_model(self._params(job["params"]), directory, force=True)
             with open(os.path.join(directory, "metrics.json"), encoding="utf-8") as handle:
                 metrics = json.load(handle)
-            record.update(status="ok", **summarize_metrics(metrics))
+            record.update(status="ok", **summarize_metrics(metrics, test=job.get("test", True)))
         except Exception as error:  # noqa: BLE001 - a failed run is a result, not the end of the sweep
             record.update(status="failed", error=f"{type(error).__name__}: {error}",
                           traceback=traceback.format_exc(limit=8)[-4000:])
@@ -155,15 +156,16 @@ def _close_log_files() -> None:
             handler.close()
 
 
-def summarize_metrics(metrics: Dict[str, Any]) -> Dict[str, Any]:
-    """What a result line keeps of AllenNLP's `metrics.json`."""
+def summarize_metrics(metrics: Dict[str, Any], test: bool = True) -> Dict[str, Any]:
+    """What a result line keeps of AllenNLP's `metrics.json` (its `test_` metrics unless `test`
+    is false: a run that must have them fails without)."""
     numbers = {k: v for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    test = {k[len("test_"):]: v for k, v in numbers.items() if k.startswith("test_")}
-    if not test:
+    test_metrics = {k[len("test_"):]: v for k, v in numbers.items() if k.startswith("test_")}
+    if test and not test_metrics:
         raise RuntimeError("training finished but metrics.json holds no test_ metrics "
                            "(is test_data_path set and evaluate_on_test honoured?)")
     return {
-        "test": test,
+        **({"test": test_metrics} if test else {}),
         "best_validation": {k[len("best_validation_"):]: v for k, v in numbers.items()
                             if k.startswith("best_validation_")},
         "best_epoch": metrics.get("best_epoch"),
