@@ -1,5 +1,7 @@
 """`allennlp tune` end to end on a local Ray (one CPU): NB-SVM on 60 real reviews, 3 folds; the
-search resumed with more draws; the best config trained and tested; bad input refused.
+search resumed with more trials (random search and TPE); the best config trained and tested,
+and `best_overrides.json` training the same model again with `allennlp train -o`; a search
+scored on the validation split; bad input refused.
 
 The embedded split is made smaller through the reader (2% test, 100 validation reviews), as in
 the learning-curve tests; the trials are otherwise what a user's search does."""
@@ -37,10 +39,11 @@ def cli(*arguments):
 @pytest.mark.slow
 def test_search_resumes_ranks_and_trains_the_best(local_ray, tmp_path):
     out = tmp_path / "tune"
-    common = [str(CONFIGS / "nbsvm.jsonnet"), SPACE, "-s", str(out), "-o", SMALL, "--folds", "3"]
+    common = [str(CONFIGS / "nbsvm.jsonnet"), "--space", SPACE, "-s", str(out), "-o", SMALL, "--folds", "3",
+              "--search", "random"]
 
-    # one draw, and the config's own values (C 0.1, beta 0.25) as the first trial
-    first = cli(*common, "--samples", "1")
+    # the config's own values (C 0.1, beta 0.25) as the first trial, and one draw
+    first = cli(*common, "--trials", "2")
     assert (first.trials, first.folds_trained, first.folds_reused, first.folds_failed) == (2, 6, 0, 0)
     records = fold_store(str(out)).read()
     assert len(records) == 6 and records[0]["params"] == {"model.C": 0.1, "model.beta": 0.25}
@@ -53,7 +56,7 @@ def test_search_resumes_ranks_and_trains_the_best(local_ray, tmp_path):
     assert len({r["worker"]["pid"] for r in records}) == 1  # Tune reused its worker: one AllenNLP import
 
     # More draws with the same seed: the earlier trials' folds come from folds.jsonl, untrained.
-    second = cli(*common, "--samples", "2", "--train-best")
+    second = cli(*common, "--trials", "3", "--train-best")
     assert (second.trials, second.folds_trained, second.folds_reused) == (3, 3, 6)
     assert len(fold_store(str(out)).read()) == 9
     ranked = [row for row in second.rows if row["complete"]]
@@ -69,7 +72,7 @@ def test_search_resumes_ranks_and_trains_the_best(local_ray, tmp_path):
     assert len((out / "trials.csv").read_text().splitlines()) == 4
 
     # Without the config's own trial the random draws are the same ones: nothing to train.
-    third = cli(*common, "--samples", "2", "--no-baseline")
+    third = cli(*common, "--trials", "2", "--no-baseline")
     assert (third.trials, third.folds_trained, third.folds_reused) == (2, 0, 6)
     assert not any(row["is_config"] for row in third.rows)
 
@@ -79,9 +82,74 @@ def test_search_resumes_ranks_and_trains_the_best(local_ray, tmp_path):
     ("nbsvm.jsonnet", '{"model.encoder.width": {"choice": [1]}}', "no object at 'model.encoder'"),
     ("nbsvm.jsonnet", '{"dataset_reader.train_size": {"choice": [10]}}', "may not be searched"),
     ("nbsvm.jsonnet", "no_such_space.jsonnet", "no such search-space file"),
+    ("nbsvm.jsonnet", '{"model.C": {"grid": [0.1, 1]}}', "need --search random"),
     ("self_training.jsonnet", '{"model.C": {"uniform": [0, 1]}}', "dataset_reader is 'imdb_pool'"),
 ])
 def test_bad_input_is_refused_before_ray_starts(tmp_path, config, search_space, message):
     with pytest.raises(ConfigurationError, match=message):
-        cli(str(CONFIGS / config), search_space, "-s", str(tmp_path / "out"))
+        cli(str(CONFIGS / config), "--space", search_space, "-s", str(tmp_path / "out"), "--folds", "3")
     assert not (tmp_path / "out" / "folds.jsonl").exists()
+
+
+FEW_HUNDRED = json.dumps({"dataset_reader.train_size": 200, "dataset_reader.test_percent": 2,
+                          "dataset_reader.validation_size": 100})
+# an n-gram range is a list: its choices travel through Ray Tune and Optuna as JSON text
+TPE_SPACE = json.dumps({"model.C": {"loguniform": [0.01, 10]}, "model.beta": {"uniform": [0, 1]},
+                        "dataset_reader.tokenizer.ngram_range": {"choice": [[1, 1], [1, 2]]}})
+
+
+@pytest.mark.slow
+def test_tpe_search_resumes_and_its_best_overrides_train_the_same_model(local_ray, tmp_path):
+    """The issue's tiny search: NB-SVM on 200 reviews, 4 trials, 3 folds, TPE (the default),
+    stopped after 2 trials and resumed; then `allennlp train -o "$(cat best_overrides.json)"`."""
+    import torch
+    from allennlp.models.archival import load_archive
+
+    from helpers import train_config
+
+    out = tmp_path / "tune"
+    common = [str(CONFIGS / "nbsvm.jsonnet"), "--space", TPE_SPACE, "-s", str(out), "-o", FEW_HUNDRED,
+              "--folds", "3", "--seed", "1"]
+    first = cli(*common, "--trials", "2")
+    assert (first.trials, first.folds_trained, first.folds_reused) == (2, 6, 0)
+    assert first.records[0]["params"] == {"model.C": 0.1, "model.beta": 0.25,
+                                          "dataset_reader.tokenizer.ngram_range": [1, 2]}
+
+    # resumed with more trials: the two finished ones are replayed into TPE, not trained again
+    second = cli(*common, "--trials", "4", "--train-best")
+    assert (second.trials, second.folds_trained, second.folds_reused) == (4, 6, 6)
+    records = fold_store(str(out)).read()
+    assert len(records) == 12 and len({r["fold_digest"] for r in records}) == 12
+    assert len({json.dumps(r["params"], sort_keys=True) for r in records}) == 4
+    assert all(r["history"][0]["training_reviews"] in (133, 134) for r in records)  # 2 of 3 folds of 200
+    assert all(r["params"]["dataset_reader.tokenizer.ngram_range"] in ([1, 1], [1, 2]) for r in records)
+
+    # the same command again: nothing left to run (Ray is not even started)
+    third = cli(*common, "--trials", "4")
+    assert (third.trials, third.folds_trained, third.folds_reused) == (4, 0, 12)
+    assert third.best["trial"] == second.best["trial"]
+    assert len((out / "trials.csv").read_text().splitlines()) == 5
+
+    overrides = json.loads((out / "best_overrides.json").read_text())
+    assert overrides["dataset_reader.train_size"] == 200
+    assert all(overrides[key] == value for key, value in second.best["params"].items())
+    again = train_config("nbsvm.jsonnet", tmp_path / "again", overrides)
+    ours = load_archive(str(again)).model.state_dict()
+    best = load_archive(str(out / "best" / "model.tar.gz")).model.state_dict()
+    assert ours.keys() == best.keys() and len(ours) > 0
+    assert all(torch.equal(ours[name], best[name]) for name in ours)
+
+
+@pytest.mark.slow
+def test_without_folds_a_trial_is_scored_on_the_validation_split(local_ray, tmp_path):
+    out = tmp_path / "tune"
+    outcome = cli(str(CONFIGS / "nbsvm.jsonnet"), "--space", SPACE, "-s", str(out), "-o", SMALL, "--trials", "2",
+                  "--search", "random")
+    records = fold_store(str(out)).read()
+    assert (outcome.trials, outcome.folds_trained) == (2, 2) and len(records) == 2
+    for record in records:
+        assert record["folds"] == 0 and record["status"] == "ok" and "test" not in record
+        assert record["history"][0]["training_reviews"] == 60  # the whole sample trains
+        assert 0 < record["best_validation"]["accuracy"] <= 1
+    assert all(row["complete"] and len(row["fold_scores"]) == 1 for row in outcome.rows)
+    assert "scored on the config's validation split" in (out / "summary.md").read_text()

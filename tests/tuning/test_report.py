@@ -48,3 +48,24 @@ def test_markdown_and_csv(tmp_path):
         lines = list(csv.DictReader(handle))
     assert [line["rank"] for line in lines] == ["1", "2", "", ""]
     assert lines[0]["C"] == "1.0" and lines[0]["mean"] == "0.86" and lines[2]["error"] == "boom"
+
+
+def test_a_trial_stopped_by_asha_says_so():
+    rows = report.trial_rows(RECORDS, "accuracy", "max", stopped={"d": {"folds_done": 1}})
+    assert rows[3]["trial"] == "d" and rows[3]["error"] == "stopped by ASHA after 1 of 3 folds"
+
+
+def test_scores_plot_has_a_panel_per_hyper_parameter(tmp_path):
+    from textflix_lib.tuning.plots import plot_scores
+
+    records = [*RECORDS, *(fold("e", k, 0.7, C=0.5, ngrams=[1, 1]) for k in range(3))]
+    for record in records[:-3]:
+        record["params"]["ngrams"] = [1, 2]
+    rows = report.trial_rows(records, "accuracy", "max")
+    written = plot_scores(rows, ["C", "ngrams"], "accuracy", str(tmp_path / "scores"), log_keys=["C"])
+    assert written == [str(tmp_path / "scores.png"), str(tmp_path / "scores.svg")]
+    assert (tmp_path / "scores.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = (tmp_path / "scores.svg").read_text()
+    # titles are drawn as glyph paths; matplotlib keeps each text in an id'd group or comment
+    assert "by trial (2 unfinished not shown)" in svg and "C (best: 1)" in svg and "ngrams (best: [1, 2])" in svg
+    assert plot_scores(rows[-2:], ["C"], "accuracy", str(tmp_path / "none")) == []

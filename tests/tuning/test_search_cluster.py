@@ -21,7 +21,7 @@ def test_folds_trained_on_another_node_are_recorded_by_the_driver(tmp_path):
     try:
         worker_node = cluster.add_node(num_cpus=1)
         [config] = load_configs([str(CONFIGS / "nbsvm.jsonnet")], SMALL, test_data_path="")
-        outcome = run_search(config, '{"model.C": {"loguniform": [0.01, 10]}}', str(tmp_path), folds=2, samples=1,
+        outcome = run_search(config, '{"model.C": {"loguniform": [0.01, 10]}}', str(tmp_path), folds=2, trials=2,
                              ray_address=cluster.address, progress=False)
     finally:
         if ray.is_initialized():

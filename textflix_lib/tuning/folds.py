@@ -8,13 +8,16 @@ on fold `k`: the `imdb` reader cuts the folds itself (`folds`, `fold`, `held_out
 written. A fold's `validation_data_path` is its `train_data_path`, read by a
 `validation_dataset_reader` that keeps the held-out fold only. The test data is dropped, and
 the vocabulary comes from the training folds alone (unless the config says otherwise).
+
+Without folds (`folds` = 0), a trial is one run of the config as it is, scored on its own
+`validation_data_path` (`validation_params`); only the test data is dropped.
 """
 import copy
 from typing import Any, Dict, Mapping, Tuple
 
 from textflix_lib.learning_curves.plan import params_digest
 
-DEFAULT_FOLDS = 5
+DEFAULT_FOLDS = 5  # what --folds means without a number in the docs; no --folds: the validation split
 _READER_TYPES = ("imdb",)
 
 
@@ -47,6 +50,32 @@ def trial_params(base: Mapping[str, Any], values: Mapping[str, Any]) -> Dict[str
             node = node[part]
         node[leaf] = copy.deepcopy(value)
     return result
+
+
+def check_validation_config(params: Mapping[str, Any]) -> None:
+    """A `ValueError` unless this config has a validation split to score trials on (no `--folds`)."""
+    if not params.get("validation_data_path"):
+        raise ValueError("without --folds a trial is scored on the config's validation split, and this config "
+                         "has no validation_data_path (give one, or --folds K to cross-validate)")
+    if "distributed" in params:
+        raise ValueError("a trial trains in one process: remove the config's 'distributed' section "
+                         "(a search runs trials in parallel instead)")
+
+
+def validation_params(params: Mapping[str, Any]) -> Dict[str, Any]:
+    """The config of a trial scored on its own validation split (no `--folds`): the config as
+    it is, without its test data."""
+    check_validation_config(params)
+    result = copy.deepcopy(dict(params))
+    result.pop("test_data_path", None)
+    result["evaluate_on_test"] = False
+    return result
+
+
+def run_params(params: Mapping[str, Any], folds: int, fold: int) -> Dict[str, Any]:
+    """Run `fold` of a trial: a cross-validation fold when `folds` >= 2, the validation-split
+    run when `folds` is 0 (then `fold` is 0)."""
+    return fold_params(params, folds, fold) if folds else validation_params(params)
 
 
 def fold_params(params: Mapping[str, Any], folds: int, fold: int) -> Dict[str, Any]:
@@ -82,5 +111,5 @@ def config_metric(params: Mapping[str, Any]) -> str:
     return metric if isinstance(metric, str) and metric.lstrip("+-") else "+accuracy"
 
 
-__all__ = ["DEFAULT_FOLDS", "check_config", "config_metric", "fold_params", "params_digest", "parse_metric",
+__all__ = ["DEFAULT_FOLDS", "check_config", "check_validation_config", "run_params", "validation_params", "config_metric", "fold_params", "params_digest", "parse_metric",
            "trial_params"]

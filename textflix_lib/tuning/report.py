@@ -15,17 +15,20 @@ from textflix_lib.tuning.trainable import fold_score
 
 
 def trial_rows(records: Iterable[Mapping[str, Any]], metric: str, mode: str,
-               config_trial: Optional[str] = None) -> List[Dict[str, Any]]:
+               config_trial: Optional[str] = None,
+               stopped: Optional[Mapping[str, Mapping[str, Any]]] = None) -> List[Dict[str, Any]]:
     """One row per trial (the latest record of each of its folds), best first; the trial whose
-    digest is `config_trial` (the config's own values) is marked `is_config`."""
+    digest is `config_trial` (the config's own values) is marked `is_config`; a trial in
+    `stopped` (ASHA stopped it, by trial digest) says so instead of being an unfinished one."""
     trials: Dict[str, Dict[str, Any]] = {}
     for record in records:
         trial = trials.setdefault(record["trial_digest"], {
-            "trial": record["trial_digest"], "params": record.get("params", {}), "folds": int(record["folds"]),
+            "trial": record["trial_digest"], "params": record.get("params", {}), "folds": max(int(record["folds"]), 1),
             "by_fold": {}})
         trial["by_fold"][int(record["fold"])] = record
     rows = []
-    for trial in trials.values():
+    for order, trial in enumerate(trials.values()):
+        trial["order"] = order  # the trial's place in the search (the order its first fold arrived)
         by_fold = trial.pop("by_fold")
         scores = [fold_score(by_fold[k], metric) if by_fold[k].get("status") == "ok" else None
                   for k in sorted(by_fold)]
@@ -37,7 +40,9 @@ def trial_rows(records: Iterable[Mapping[str, Any]], metric: str, mode: str,
             **trial, "metric": metric, "is_config": trial["trial"] == config_trial, "complete": complete, "fold_scores": scores,
             "mean": stats["mean"], "std": stats["std"],
             "training_seconds": sum(s for s in seconds if isinstance(s, (int, float))),
-            "error": errors[0] if errors else (None if complete else "not every fold finished"),
+            "error": errors[0] if errors else (None if complete else (
+                f"stopped by ASHA after {len(by_fold)} of {trial['folds']} folds" if trial["trial"] in (stopped or {})
+                else "not every fold finished")),
         })
     sign = -1 if mode == "max" else 1
     rows.sort(key=lambda row: (not row["complete"], sign * row["mean"] if row["complete"] else 0))

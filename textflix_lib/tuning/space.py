@@ -128,21 +128,72 @@ def current_values(dimensions: Sequence[Dimension], params: Mapping[str, Any]) -
     return values
 
 
+def _primitive(value: Any) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+def encoded_keys(dimensions: Sequence[Dimension]) -> List[str]:
+    """Keys of `choice`/`grid` dimensions with a list or object among their values (such as an
+    n-gram range): their values travel through Ray Tune and Optuna as JSON text, which Optuna's
+    categorical distributions accept (it takes numbers, strings, booleans and None only)."""
+    return [d.key for d in dimensions if d.kind in ("choice", "grid") and not all(map(_primitive, d.values))]
+
+
+def encode_values(values: Mapping[str, Any], encoded: Sequence[str]) -> Dict[str, Any]:
+    """Values as Ray Tune draws them: the keys in `encoded` as JSON text."""
+    return {key: json.dumps(value) if key in encoded else value for key, value in values.items()}
+
+
 def to_ray(dimensions: Sequence[Dimension]) -> Dict[str, Any]:
-    """Ray Tune's `param_space`: one sampling domain per key (keys stay dotted)."""
+    """Ray Tune's `param_space`: one sampling domain per key (keys stay dotted; the values of
+    `encoded_keys` as JSON text)."""
     from ray import tune
 
+    encoded = encoded_keys(dimensions)
+
+    def values_of(dimension: Dimension) -> List[Any]:
+        return [json.dumps(v) for v in dimension.values] if dimension.key in encoded else list(dimension.values)
+
     makers = {
-        "choice": lambda values: tune.choice(list(values)),
-        "grid": lambda values: tune.grid_search(list(values)),
-        "uniform": lambda values: tune.uniform(*values),
-        "loguniform": lambda values: tune.loguniform(*values),
-        "randint": lambda values: tune.randint(*values),
+        "choice": lambda d: tune.choice(values_of(d)),
+        "grid": lambda d: tune.grid_search(values_of(d)),
+        "uniform": lambda d: tune.uniform(*d.values),
+        "loguniform": lambda d: tune.loguniform(*d.values),
+        "randint": lambda d: tune.randint(*d.values),
     }
-    return {dimension.key: makers[dimension.kind](dimension.values) for dimension in dimensions}
+    return {dimension.key: makers[dimension.kind](dimension) for dimension in dimensions}
 
 
-def plain_values(values: Mapping[str, Any]) -> Dict[str, Any]:
-    """Sampled values as JSON types (Ray may hand numpy scalars)."""
-    return {key: value.item() if hasattr(value, "item") and not isinstance(value, (list, dict)) else value
-            for key, value in values.items()}
+def plain_values(values: Mapping[str, Any], encoded: Sequence[str] = ()) -> Dict[str, Any]:
+    """Sampled values as JSON types (Ray may hand numpy scalars; the keys in `encoded` come as
+    JSON text)."""
+    result = {}
+    for key, value in values.items():
+        value = value.item() if hasattr(value, "item") and not isinstance(value, (list, dict)) else value
+        result[key] = json.loads(value) if key in encoded and isinstance(value, str) else value
+    return result
+
+
+def flatten(value: Mapping[str, Any], prefix: str = "") -> Dict[str, Any]:
+    """A nested object as dotted keys (`{"a": {"b": 1}}` -> `{"a.b": 1}`); an empty object stays."""
+    result: Dict[str, Any] = {}
+    for key, item in value.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(item, Mapping) and item:
+            result.update(flatten(item, dotted + "."))
+        else:
+            result[dotted] = item
+    return result
+
+
+def read_overrides(text: str) -> Dict[str, Any]:
+    """An `allennlp train -o` string (JSON or Jsonnet) as dotted keys."""
+    import _jsonnet
+
+    try:
+        value = json.loads(_jsonnet.evaluate_snippet("overrides", str(text)))
+    except RuntimeError as error:
+        raise ValueError(f"-o/--overrides: {error}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"-o/--overrides: expected a JSON object, got {type(value).__name__}")
+    return flatten(value)

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from typing import Any, Dict, List, Mapping, Optional
 
-from textflix_lib.tuning.folds import fold_params, params_digest, trial_params
+from textflix_lib.tuning.folds import params_digest, run_params, trial_params
 from textflix_lib.tuning.space import plain_values
 
 _WORKER = None  # this process's RunWorker (AllenNLP imported once)
@@ -53,18 +53,19 @@ def train_fold(params: Dict[str, Any], metric: str, job: Mapping[str, Any]) -> D
 
 
 def cross_validate(values: Dict[str, Any], job: Mapping[str, Any]) -> None:
-    """One trial (see the module docstring). `job` holds `base` (the evaluated config), `folds`,
+    """One trial (see the module docstring). `job` holds `base` (the evaluated config), `folds`
+    (0: one run scored on the validation split), `encoded` (keys whose choices travel as JSON),
     `metric` (a validation metric name), `recorded` (fold digest -> succeeded record),
     `include_package` and `torch_threads`."""
     from ray import tune
 
-    values = plain_values(values)
+    values = plain_values(values, job.get("encoded", ()))
     params = trial_params(job["base"], values)
     trial_digest = params_digest(params)
-    folds, metric = int(job["folds"]), job["metric"]
+    folds, metric = int(job["folds"]), job["metric"]  # folds 0: one run on the validation split
     scores: List[float] = []
-    for fold in range(folds):
-        config = fold_params(params, folds, fold)
+    for fold in range(max(folds, 1)):
+        config = run_params(params, folds, fold)
         digest = params_digest(config)
         recorded = job["recorded"].get(digest)
         reused = recorded is not None
