@@ -129,3 +129,40 @@ def test_runs_whose_worker_died_are_recorded_as_failed(local_ray, tmp_path):
     assert all(r["error"].startswith("the worker process died: ") for r in records[1:])
     assert (outcome.finished, outcome.failed, len(outcome.records)) == (1, 2, 3)
     assert len(recorded) == 1  # on_record hears of finished runs only, as before
+
+
+@pytest.mark.slow
+def test_tuned_overrides_apply_to_the_runs_of_their_size(local_ray, tmp_path):
+    """`--tuned SIZE=FILE`: the runs of that size train with the file's settings (here a
+    `best_overrides.json` as `allennlp tune` writes it, with its search's sample size), the
+    other sizes with the config's own; both are one curve."""
+    tuned = tmp_path / "best_overrides.json"
+    tuned.write_text(json.dumps({"dataset_reader.train_size": 40, "model.C": 3.5, "model.beta": 0.8}))
+    out = tmp_path / "curve"
+    result = cli(str(REPO / "configs" / "nbsvm.jsonnet"), "-s", str(out), "--sizes", "40,60", "--seeds", "1",
+                 "-o", SMALL_SPLIT, "--tuned", f"40={tuned}", "--no-histories")
+    assert result["outcome"].failed == 0 and result["outcome"].finished == 2
+    model = {size: json.loads((out / "runs" / "nbsvm" / f"n{size}-seed0" / "config.json").read_text())["model"]
+             for size in (40, 60)}
+    assert (model[40]["C"], model[40]["beta"]) == (3.5, 0.8)
+    assert (model[60]["C"], model[60]["beta"]) == (0.1, 0.25)  # the config's own
+    records = {r["size"]: r for r in result["outcome"].records}
+    assert records[40]["overrides"]["tuned"] == {"model.C": 3.5, "model.beta": 0.8}
+    assert [row["size"] for row in result["rows"]] == [40, 60]  # one curve
+
+
+def test_tuned_overrides_are_checked_before_anything_runs(tmp_path):
+    tuned = tmp_path / "best_overrides.json"
+    tuned.write_text(json.dumps({"dataset_reader.train_size": 500, "model.C": 3.5}))
+    mapping = tmp_path / "tuned.json"
+    mapping.write_text(json.dumps({"40": "best_overrides.json"}))
+    configs = load_configs([str(REPO / "configs" / "nbsvm.jsonnet")], SMALL_SPLIT)
+    with pytest.raises(ValueError, match="tuned at dataset_reader.train_size 500, not 40"):
+        plan.read_tuned([str(mapping)])
+    with pytest.raises(ValueError, match="no such overrides file"):
+        plan.read_tuned([f"40={tmp_path / 'missing.json'}"])
+    tuned.write_text(json.dumps({"model.nothing.C": 1}))
+    with pytest.raises(ValueError, match="no object at 'nothing'"):
+        plan.plan_runs(configs, [40], [0], plan.read_tuned([str(mapping)]))
+    with pytest.raises(ValueError, match="sizes 50 are not among --sizes 40"):
+        plan.plan_runs(configs, [40], [0], plan.read_tuned([f"50={tuned}"]))

@@ -48,6 +48,10 @@ class LearningCurve(Subcommand):
                                help="a number of seeds (3 means 0,1,2) or a comma-separated list")
         subparser.add_argument("-o", "--overrides", default="",
                                help="a JSON structure used to override every config, as in allennlp train")
+        subparser.add_argument("--tuned", action="append", metavar="SIZE=OVERRIDES_FILE",
+                               help="the runs of SIZE reviews take this JSON file of overrides (e.g. OUT/"
+                               "best_overrides.json of an `allennlp tune` search at that size); repeat per size, "
+                               "or give one JSON file mapping sizes to overrides files")
         subparser.add_argument("--test-data-path", default="test",
                                help="data to score every run on, for configs that name no test_data_path "
                                "(default: the embedded held-out test split)")
@@ -83,7 +87,7 @@ def learning_curve_from_args(args: argparse.Namespace) -> Dict[str, Any]:
         try:
             sizes, seeds = plan.parse_sizes(args.sizes), plan.parse_seeds(args.seeds)
             configs = load_configs(args.configs, args.overrides, args.test_data_path)
-            runs = plan.plan_runs(configs, sizes, seeds)
+            runs = plan.plan_runs(configs, sizes, seeds, plan.read_tuned(args.tuned or []))
         except ValueError as error:
             raise ConfigurationError(str(error)) from None
         print(plan.describe(runs), flush=True)

@@ -6,6 +6,10 @@ class-balanced sample, nested across sizes for one seed), AllenNLP's three rando
 to the same seed (so a seed also changes the initialisation and the batch order), and
 `evaluate_on_test`
 (AllenNLP scores the best epoch's weights on `test_data_path` after training).
+
+With `--tuned`, the runs of a size take that size's tuned overrides first (for example the
+`best_overrides.json` of an `allennlp tune --folds 5` search on a sample of that size), so a
+curve can be drawn with settings chosen by cross-validation at each size.
 """
 import copy
 import hashlib
@@ -134,8 +138,86 @@ def parse_config_argument(argument: str) -> Tuple[str, str]:
     return label, path
 
 
-def plan_runs(configs: Sequence[Config], sizes: Iterable[int], seeds: Iterable[int]) -> List[RunSpec]:
-    """All runs, smallest sizes first (they finish quickly and show the curve's shape early)."""
+def _flatten(value: Dict[str, Any], prefix: str = "") -> Dict[str, Any]:
+    result: Dict[str, Any] = {}
+    for key, item in value.items():
+        if isinstance(item, dict) and item:
+            result.update(_flatten(item, f"{prefix}{key}."))
+        else:
+            result[f"{prefix}{key}"] = item
+    return result
+
+
+def read_tuned(arguments: Sequence[str]) -> Dict[int, Dict[str, Any]]:
+    """`--tuned` arguments: `SIZE=FILE` (each FILE a JSON object of overrides, such as
+    `allennlp tune`'s `best_overrides.json`), or one JSON file mapping sizes to such files
+    (`{"100": "tune100/best_overrides.json", ...}`, relative to the mapping file). The result
+    maps each size to its overrides as dotted keys."""
+    pairs: List[Tuple[str, str, str]] = []  # (size, file, where it was named)
+    for argument in arguments:
+        text = str(argument).strip()
+        if "=" in text:
+            size, _, path = text.partition("=")
+            pairs.append((size.strip(), path.strip(), f"--tuned {text}"))
+            continue
+        try:
+            with open(text, encoding="utf-8") as handle:
+                mapping = json.load(handle)
+        except FileNotFoundError:
+            raise ValueError(f"--tuned {text}: no such file (give SIZE=OVERRIDES_FILE, or a JSON file mapping "
+                             "sizes to overrides files)") from None
+        except json.JSONDecodeError as error:
+            raise ValueError(f"--tuned {text}: not JSON ({error})") from None
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+            raise ValueError(f"--tuned {text}: expected a JSON object mapping sizes to overrides files, "
+                             f'e.g. {{"100": "tune100/best_overrides.json"}}')
+        base = os.path.dirname(os.path.abspath(text))
+        pairs += [(size, os.path.join(base, path), f"--tuned {text}, size {size}") for size, path in mapping.items()]
+    tuned: Dict[int, Dict[str, Any]] = {}
+    for size_text, path, where in pairs:
+        try:
+            size = int(size_text)
+        except ValueError:
+            raise ValueError(f"{where}: {size_text!r} is not a whole number of reviews") from None
+        if size in tuned:
+            raise ValueError(f"{where}: size {size} is given tuned overrides twice")
+        try:
+            with open(path, encoding="utf-8") as handle:
+                overrides = json.load(handle)
+        except FileNotFoundError:
+            raise ValueError(f"{where}: no such overrides file {path}") from None
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{where}: {path} is not JSON ({error})") from None
+        if not isinstance(overrides, dict):
+            raise ValueError(f"{where}: {path} must hold a JSON object of overrides (dotted keys), "
+                             f"got {type(overrides).__name__}")
+        overrides = _flatten(overrides)
+        tuned_size = overrides.pop("dataset_reader.train_size", None)
+        if tuned_size is not None and tuned_size != size:
+            raise ValueError(f"{where}: {path} was tuned at dataset_reader.train_size {tuned_size}, not {size}")
+        overrides.pop("dataset_reader.seed", None)  # each run takes the curve's seed
+        tuned[size] = overrides
+    return tuned
+
+
+def tuned_config(config: Config, overrides: Dict[str, Any], where: str = "--tuned") -> Config:
+    """`config` with dotted `overrides` set (the objects on each key's path must exist)."""
+    params = copy.deepcopy(config.params)
+    for key, value in overrides.items():
+        node = params
+        *parents, leaf = key.split(".")
+        for part in parents:
+            if not isinstance(node.get(part), dict):
+                raise ValueError(f"{where}: {key!r}: the config {config.label} has no object at {part!r}")
+            node = node[part]
+        node[leaf] = copy.deepcopy(value)
+    return Config(config.label, config.path, params, {"overrides": config.overrides, "tuned": overrides})
+
+
+def plan_runs(configs: Sequence[Config], sizes: Iterable[int], seeds: Iterable[int],
+              tuned: Optional[Dict[int, Dict[str, Any]]] = None) -> List[RunSpec]:
+    """All runs, smallest sizes first (they finish quickly and show the curve's shape early).
+    `tuned` maps a size to the overrides its runs take (`read_tuned`)."""
     labels = [config.label for config in configs]
     repeated = sorted({label for label in labels if labels.count(label) > 1})
     if repeated:
@@ -143,7 +225,13 @@ def plan_runs(configs: Sequence[Config], sizes: Iterable[int], seeds: Iterable[i
             f"two configs share the label {', '.join(repeated)}; name them apart as LABEL=PATH"
         )
     sizes, seeds = list(sizes), list(seeds)
-    return [RunSpec(config, size, seed) for size in sizes for seed in seeds for config in configs]
+    tuned = tuned or {}
+    unknown = sorted(set(tuned) - set(sizes))
+    if unknown:
+        raise ValueError(f"--tuned: sizes {', '.join(map(str, unknown))} are not among --sizes {', '.join(map(str, sizes))}")
+    by_size = {size: [tuned_config(c, tuned[size], f"--tuned {size}") if size in tuned else c for c in configs]
+               for size in sizes}
+    return [RunSpec(config, size, seed) for size in sizes for seed in seeds for config in by_size[size]]
 
 
 def describe(plan: Sequence[RunSpec], sizes: Optional[Sequence[int]] = None) -> str:
