@@ -153,3 +153,27 @@ def test_without_folds_a_trial_is_scored_on_the_validation_split(local_ray, tmp_
         assert 0 < record["best_validation"]["accuracy"] <= 1
     assert all(row["complete"] and len(row["fold_scores"]) == 1 for row in outcome.rows)
     assert "scored on the config's validation split" in (out / "summary.md").read_text()
+
+
+@pytest.mark.slow
+def test_asha_stops_weak_trials_between_folds(local_ray, tmp_path):
+    """Random search (seeded) on one CPU runs the trials one after another, so ASHA's decisions
+    are the same on every run: after the first fold, a trial whose score is in the lower two
+    thirds of the trials that reached that fold is stopped."""
+    out = tmp_path / "tune"
+    outcome = cli(str(CONFIGS / "nbsvm.jsonnet"), "--space", SPACE, "-s", str(out), "-o", SMALL, "--trials", "6",
+                  "--folds", "3", "--search", "random", "--scheduler", "asha")
+    stopped = [json.loads(line) for line in (out / "stopped.jsonl").read_text().splitlines()]
+    assert stopped and all(entry["folds_done"] < 3 for entry in stopped)
+    rows = {row["trial"]: row for row in outcome.rows}
+    assert len(rows) == 6 and outcome.folds_trained == 18 - sum(3 - e["folds_done"] for e in stopped)
+    for entry in stopped:
+        row = rows[entry["trial_digest"]]
+        assert not row["complete"] and row["rank"] is None
+        assert row["error"] == f"stopped by ASHA after {entry['folds_done']} of 3 folds"
+    assert outcome.best is not None and outcome.best["complete"]
+
+
+def test_asha_needs_folds(tmp_path):
+    with pytest.raises(ConfigurationError, match="--scheduler asha stops trials between folds"):
+        cli(str(CONFIGS / "nbsvm.jsonnet"), "--space", SPACE, "-s", str(tmp_path / "out"), "--scheduler", "asha")
