@@ -1,3 +1,4 @@
+import copy
 import json
 
 import pytest
@@ -56,12 +57,18 @@ def test_metrics():
 
 def test_allennlp_reads_the_folds_as_intended(nbsvm, tmp_path):
     """AllenNLP's own wiring (as `allennlp train` builds a run): the training loader holds the
-    other folds, the validation loader the held-out fold, and together they are the sample."""
+    other folds, the validation loader the held-out fold (half of each class), together they are
+    the sample, and no validation or test review is among them."""
     from allennlp.commands.train import TrainModel
     from allennlp.common import Params
 
     import textflix_lib  # noqa: F401
 
+    from allennlp.data import DatasetReader
+
+    reader = DatasetReader.from_params(Params(copy.deepcopy(nbsvm["dataset_reader"])))
+    elsewhere = {i["metadata"]["text"] for split in ("validation", "test") for i in reader.read(split)}
+    assert len(elsewhere) > 1000
     texts = {}
     for fold in range(3):
         params = fold_params(nbsvm, 3, fold)
@@ -72,6 +79,9 @@ def test_allennlp_reads_the_folds_as_intended(nbsvm, tmp_path):
         train = [i["metadata"]["text"] for i in run.trainer.data_loader.iter_instances()]
         held_out = [i["metadata"]["text"] for i in run.trainer.validation_data_loader.iter_instances()]
         assert len(train) == 20 and len(held_out) == 10 and set(train).isdisjoint(held_out)
+        assert elsewhere.isdisjoint(train) and elsewhere.isdisjoint(held_out)  # no validation or test review
+        labels = [i["label"].label for i in run.trainer.validation_data_loader.iter_instances()]
+        assert sorted(labels.count(label) for label in set(labels)) == [5, 5]  # stratified: 15 + 15 dealt to 3 folds
         texts[fold] = (set(train), set(held_out))
     sample = texts[0][0] | texts[0][1]
     assert len(sample) == 30 and all(train | held == sample for train, held in texts.values())
