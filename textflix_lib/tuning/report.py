@@ -72,7 +72,8 @@ def markdown_table(rows: Sequence[Mapping[str, Any]], keys: Sequence[str], limit
     """Rank, cross-validated score (mean ± std over folds), the trial's values, its fold scores."""
     shown = list(rows)[:limit] if limit else list(rows)
     metric = rows[0]["metric"] if rows else "metric"
-    lines = ["| rank | cv " + metric + " | " + " | ".join(f"`{key}`" for key in keys) + " | folds |",
+    scored = "cv " if any(row.get("folds", 2) > 1 for row in rows) else "validation "
+    lines = ["| rank | " + scored + metric + " | " + " | ".join(f"`{key}`" for key in keys) + " | folds |",
              "|---|---|" + "---|" * len(keys) + "---|"]
     for row in shown:
         folds = ", ".join("—" if s is None else f"{s:.3f}" for s in row["fold_scores"])

@@ -415,7 +415,8 @@ def _recorder(store: ResultStore, outcome: SearchOutcome, version: str, metric: 
 
 def _progress_line(record: Dict[str, Any], metric: str, reused: bool, cv_mean: Any) -> str:
     values = ", ".join(f"{k.split('.')[-1]}={report.format_value(v)}" for k, v in record.get("params", {}).items())
-    head = f"trial {record['trial_digest'][:8]} fold {record['fold'] + 1}/{record['folds']}"
+    head = (f"trial {record['trial_digest'][:8]} fold {record['fold'] + 1}/{record['folds']}" if record["folds"]
+            else f"trial {record['trial_digest'][:8]} (validation split)")
     if record.get("status") != OK:
         return f"{head} FAILED ({values}): {str(record.get('error'))[:300]}"
     score = (record.get("best_validation") or {}).get(metric)
