@@ -171,6 +171,8 @@ def test_a_teacher_archive_labels_the_pool_through_a_resumable_cache(tmp_path, p
     from helpers import train_config
 
     cache = tmp_path / "cache"
+    teacher = tmp_path / "teacher.tar.gz"
+    teacher.write_bytes(nbsvm_archive.read_bytes() if hasattr(nbsvm_archive, "read_bytes") else open(nbsvm_archive, "rb").read())
 
     def train(name, weight):
         train_config("self_training.jsonnet", tmp_path / name, {
@@ -179,7 +181,7 @@ def test_a_teacher_archive_labels_the_pool_through_a_resumable_cache(tmp_path, p
             "dataset_reader.train_size": 12,
             "vocabulary.min_count": {"tokens": 1},
             "model.fractions": [0.5, 1.0],
-            "model.teacher": str(nbsvm_archive),
+            "model.teacher": str(teacher),
             "model.teacher_weight": weight,
             "model.teacher_cache_dir": str(cache),
         })
@@ -215,6 +217,14 @@ def test_a_teacher_archive_labels_the_pool_through_a_resumable_cache(tmp_path, p
     without = json.loads((tmp_path / "alone" / "metrics.json").read_text())
     assert ignored["validation_accuracy"] == without["validation_accuracy"]
     assert ignored["training_teacher_agreement"] < 1.0
+
+    # the student's archive needs no teacher once trained: it loads and predicts without it
+    from allennlp.models.archival import load_archive
+    from allennlp.predictors import Predictor
+
+    teacher.unlink()
+    student = Predictor.from_archive(load_archive(str(tmp_path / "heavy" / "model.tar.gz")), "sentiment")
+    assert student.predict_json({"text": "A wonderful, moving film."})["label"] in ("neg", "pos")
 
 
 def test_gold_calibration_rescales_without_moving_the_decision(split):

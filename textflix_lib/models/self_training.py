@@ -1,5 +1,4 @@
 import logging
-import os
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 import numpy as np
@@ -70,8 +69,8 @@ class SelfTrainingNbsvm(NbsvmClassifier):
             raise ConfigurationError(f"fractions must lie in (0, 1], got {fractions}")
         self._fractions = fractions
         self._calibrate_on_gold = calibrate_on_gold
-        if teacher is not None and not os.path.isfile(teacher):
-            raise ConfigurationError(f"model.teacher: {teacher!r} does not exist (expected a model.tar.gz)")
+        # the teacher is read at fit time only (a missing file is refused there): the trained
+        # archive is an NB-SVM that loads and predicts without it
         self._teacher = teacher
         self._teacher_weight = teacher_weight
         self._teacher_cache_dir = teacher_cache_dir
