@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 DEFAULT_SIZES: Tuple[int, ...] = (10, 50, 100, 200, 500, 1000, 2000, 5000, 10000)
 DEFAULT_SEEDS = 3
@@ -200,17 +200,27 @@ def read_tuned(arguments: Sequence[str]) -> Dict[int, Dict[str, Any]]:
     return tuned
 
 
-def tuned_config(config: Config, overrides: Dict[str, Any], where: str = "--tuned") -> Config:
-    """`config` with dotted `overrides` set (the objects on each key's path must exist)."""
-    params = copy.deepcopy(config.params)
+def with_dotted(params: Mapping[str, Any], overrides: Mapping[str, Any], name: str = "the config") -> Dict[str, Any]:
+    """A copy of `params` with each dotted key of `overrides` set (the objects on each key's
+    path must exist: `ValueError` naming the key otherwise)."""
+    result = copy.deepcopy(dict(params))
     for key, value in overrides.items():
-        node = params
+        node = result
         *parents, leaf = key.split(".")
         for part in parents:
             if not isinstance(node.get(part), dict):
-                raise ValueError(f"{where}: {key!r}: the config {config.label} has no object at {part!r}")
+                raise ValueError(f"{key!r}: {name} has no object at {part!r}")
             node = node[part]
         node[leaf] = copy.deepcopy(value)
+    return result
+
+
+def tuned_config(config: Config, overrides: Dict[str, Any], where: str = "--tuned") -> Config:
+    """`config` with dotted `overrides` set (the objects on each key's path must exist)."""
+    try:
+        params = with_dotted(config.params, overrides, f"the config {config.label}")
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
     return Config(config.label, config.path, params, {"overrides": config.overrides, "tuned": overrides})
 
 

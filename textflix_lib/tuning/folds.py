@@ -15,7 +15,7 @@ Without folds (`folds` = 0), a trial is one run of the config as it is, scored o
 import copy
 from typing import Any, Dict, Mapping, Tuple
 
-from textflix_lib.learning_curves.plan import params_digest
+from textflix_lib.learning_curves.plan import params_digest, with_dotted
 
 DEFAULT_FOLDS = 5  # what --folds means without a number in the docs; no --folds: the validation split
 _READER_TYPES = ("imdb",)
@@ -40,16 +40,7 @@ def check_config(params: Mapping[str, Any]) -> None:
 
 def trial_params(base: Mapping[str, Any], values: Mapping[str, Any]) -> Dict[str, Any]:
     """`base` with each dotted key of `values` set (the objects on the way must exist)."""
-    result = copy.deepcopy(dict(base))
-    for key, value in values.items():
-        node = result
-        *parents, leaf = key.split(".")
-        for part in parents:
-            if not isinstance(node.get(part), dict):
-                raise ValueError(f"{key!r}: the config has no object at {part!r}")
-            node = node[part]
-        node[leaf] = copy.deepcopy(value)
-    return result
+    return with_dotted(base, values)
 
 
 def check_validation_config(params: Mapping[str, Any]) -> None:
