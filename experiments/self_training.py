@@ -34,6 +34,8 @@ sys.path.insert(0, HERE)
 import st_data  # noqa: E402
 from textflix_lib.algorithms.self_training import (  # noqa: E402
     EnsembleLearner,
+    combine_log_odds,
+    fit_calibrated_student,
     stack,
     LogRegLearner,
     NBSVMLearner,
@@ -91,6 +93,10 @@ def main():
     parser.add_argument("--test", action="store_true", help="also score the test split (winners only)")
     parser.add_argument("--teacher-probs", default=None, help="an external teacher's probabilities ({seed} expands)")
     parser.add_argument("--teacher-weight", type=float, default=1.0)
+    parser.add_argument("--prediction-weights", default="",
+                        help="with --teacher-probs and st-nbsvm: refit the last student as self_training_nbsvm "
+                             "does (Platt + gold temperature) and log it averaged with the teacher's log-odds at "
+                             "these teacher weights (combine_log_odds), one extra record per seed")
     args = parser.parse_args()
     fractions = [float(f) for f in args.fractions.split(",")] if args.fractions else []
 
@@ -168,8 +174,26 @@ def main():
                     model = make(base, seed, args)().fit(unwrap(views_all), np.concatenate([y, labels_pool]))
                     report(len(fractions) + extra, model, np.arange(len(pool)), labels_pool)
             elif method.startswith("st-"):
-                self_train(make(base, seed, args), pick("train", gold), y, pool_views, fractions, callback=report,
-                           prior=prior, prior_weight=args.teacher_weight)
+                _, rows, pseudo = self_train(make(base, seed, args), pick("train", gold), y, pool_views, fractions,
+                                             callback=report, prior=prior, prior_weight=args.teacher_weight,
+                                             return_pseudo=True)
+                if args.prediction_weights and base == "nbsvm" and teacher:
+                    from textflix_lib.algorithms.nbsvm import NBSVM
+
+                    final = fit_calibrated_student(NBSVM(C=args.nbsvm_C, beta=args.beta, random_state=seed),
+                                                   pick("train", gold)[0], y, pool_views[0][rows], pseudo)
+                    slope, offset = final.calibration_
+                    record = {"method": method, "size": args.size, "seed": seed, "round": "final_calibrated",
+                              "teacher": args.teacher_probs.format(seed=seed), "teacher_weight": args.teacher_weight,
+                              "calibration": [slope, offset]}
+                    for s in evals:
+                        z = slope * final.decision_function(ngrams[s]) + offset
+                        record[s + "_student"] = float(((z > 0).astype(int) == labels[s]).mean())
+                        for w in [float(v) for v in args.prediction_weights.split(",")]:
+                            zc = combine_log_odds(z, teacher[s], w)
+                            record[f"{s}_combined_w{w:g}"] = float(((zc > 0).astype(int) == labels[s]).mean())
+                    st_data.append_result(out, record)
+                    print(record, flush=True)
             else:
                 model = make(base, seed, args)().fit(unwrap(pick("train", gold)), y)
                 report(0, model, np.zeros(0, dtype=int), np.zeros(0, dtype=int))

@@ -240,3 +240,101 @@ def test_gold_calibration_rescales_without_moving_the_decision(split):
     # pseudo-labels that are all wrong: the gold margins point the wrong way, no positive k
     assert gold_calibration(make, X[:40], y_all[:40], X[40:], 1 - y_all[40:], folds=3, seed=0) is None
     assert gold_calibration(make, X[:3], np.array([0, 1, 1]), X[40:], y_all[40:], folds=3) is None
+
+
+@pytest.fixture(scope="module")
+def tiny_teacher(tmp_path_factory, tiny_bert, pool_files):
+    """configs/bert.jsonnet with the tiny BERT (random weights, local), trained 2 epochs on the
+    12 labelled reviews of `pool_files` (the same sample the student's reader draws)."""
+    import textflix_lib  # noqa: F401
+    from allennlp.commands.train import train_model_from_file
+
+    from helpers import config_with
+
+    directory = tmp_path_factory.mktemp("tiny_teacher")
+    config = config_with("bert.jsonnet", str(tiny_bert))
+    config.update(train_data_path=str(pool_files / "train.jsonl"), validation_data_path=str(pool_files / "validation.jsonl"))
+    config["dataset_reader"]["train_size"] = 12
+    config["dataset_reader"]["tokenizer"].update(head_tokens=12, tail_tokens=20)
+    config["data_loader"]["batch_sampler"]["batch_size"] = 8
+    config["trainer"]["num_epochs"] = 2
+    (directory / "config.json").write_text(json.dumps(config))
+    train_model_from_file(str(directory / "config.json"), str(directory / "run"), force=True)
+    return directory / "run" / "model.tar.gz"
+
+
+def test_the_teacher_predicts_beside_the_student_from_inside_the_archive(tmp_path, pool_files, tiny_teacher):
+    """`prediction_teacher_weight`: the archive carries a copy of the teacher (a tiny
+    transformer with its own word-piece reader) and predicts with the weighted mean of the two
+    log-odds, after the original teacher file is gone: through `evaluate` (the pair's,
+    the student's and the teacher's accuracy), the `sentiment` and the `sentence_lime` predictors."""
+    import shutil
+    import tarfile
+
+    import textflix_lib  # noqa: F401
+    from allennlp.common.checks import ConfigurationError
+    from allennlp.data.data_loaders import SimpleDataLoader
+    from allennlp.models.archival import load_archive
+    from allennlp.predictors import Predictor
+    from allennlp.training.util import evaluate
+
+    from helpers import train_config
+    from textflix_lib.models.teacher import ArchivedTeacher
+
+    teacher = tmp_path / "teacher.tar.gz"
+    shutil.copyfile(tiny_teacher, teacher)
+    overrides = {
+        "train_data_path": str(pool_files / "train.jsonl"),
+        "validation_data_path": str(pool_files / "validation.jsonl"),
+        "dataset_reader.train_size": 12,
+        "vocabulary.min_count": {"tokens": 1},
+        "model.fractions": [0.5, 1.0],
+        "model.teacher": str(teacher),
+        "model.teacher_cache_dir": str(tmp_path / "cache"),
+        "model.prediction_teacher_weight": 0.5,
+    }
+    # a config that would not archive the teacher is refused before anything is fitted
+    with pytest.raises(ConfigurationError, match="include_in_archive"):
+        train_config("self_training.jsonnet", tmp_path / "refused", overrides)
+    with pytest.raises(ConfigurationError, match="needs a teacher"):
+        train_config("self_training_teacher.jsonnet", tmp_path / "no_teacher", {**overrides, "model.teacher": None})
+
+    archive_path = train_config("self_training_teacher.jsonnet", tmp_path / "run", overrides)
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    with tarfile.open(archive_path) as tar:
+        assert "teacher/model.tar.gz" in tar.getnames()
+    validation = [json.loads(line) for line in open(pool_files / "validation.jsonl")]
+    texts = [r["text"] for r in validation]
+    expected_teacher = ArchivedTeacher(str(teacher), "pos").log_odds(texts)
+    teacher_alone = load_archive(str(teacher))
+    teacher_loader = SimpleDataLoader(list(teacher_alone.dataset_reader.read(str(pool_files / "validation.jsonl"))),
+                                      batch_size=16, vocab=teacher_alone.model.vocab)
+    teacher_scored = evaluate(teacher_alone.model, teacher_loader)
+    teacher.unlink()
+
+    archive = load_archive(str(archive_path))
+    instances = list(archive.dataset_reader.read(str(pool_files / "validation.jsonl")))
+    scored = evaluate(archive.model, SimpleDataLoader(instances, batch_size=16, vocab=archive.model.vocab))
+    assert scored["accuracy"] == pytest.approx(metrics["validation_accuracy"])
+    assert scored["teacher_accuracy"] == pytest.approx(teacher_scored["accuracy"])
+    assert 0.0 <= scored["student_accuracy"] <= 1.0
+
+    outputs = archive.model.forward_on_instances(instances)
+    positive = archive.model.vocab.get_token_index("pos", "labels")
+
+    def logit(probs):
+        return np.log(probs[positive]) - np.log(probs[1 - positive])
+
+    combined = np.array([logit(o["probs"]) for o in outputs])
+    student = np.array([logit(o["student_probs"]) for o in outputs])
+    teacher_log_odds = np.array([logit(o["teacher_probs"]) for o in outputs])
+    np.testing.assert_allclose(teacher_log_odds, expected_teacher, atol=1e-3)
+    np.testing.assert_allclose(combined, (student + 0.5 * teacher_log_odds) / 1.5, atol=1e-4)
+    assert not np.allclose(combined, student, atol=1e-3)  # the teacher moved every review's score
+
+    sentiment = Predictor.from_archive(archive, "sentiment")
+    result = sentiment.predict_json({"text": texts[0]})
+    assert result["probs"]["pos"] == pytest.approx(float(outputs[0]["probs"][positive]), abs=1e-5)
+    explained = Predictor.from_archive(archive, "sentence_lime").predict(texts[0])
+    assert explained["probs"]["pos"] == pytest.approx(result["probs"]["pos"], abs=1e-5)
+    assert explained["segments"] and all("weight" in s for s in explained["segments"])

@@ -194,3 +194,29 @@ def gold_calibration(make_estimator: Callable[[], object], X_gold, y, X_pseudo, 
     if not k > 0:
         return None
     return float(slope * k), float(offset * k)
+
+
+def fit_calibrated_student(estimator, X_gold, y, X_pseudo, pseudo, calibrate_on_gold: bool = True):
+    """Fit `estimator` (an unfitted `NBSVM`) on gold + pseudo-labelled rows, the final student
+    of `self_train`, with its own Platt calibration (folds of gold + pseudo-labels) rescaled by
+    `gold_calibration` when `calibrate_on_gold` and there are pseudo-labels. Returns it."""
+    from sklearn.base import clone
+
+    estimator.fit(stack([X_gold, X_pseudo]), np.concatenate([y, pseudo]))
+    if calibrate_on_gold and len(pseudo):
+        calibration = gold_calibration(
+            lambda: clone(estimator).set_params(calibration_folds=0), X_gold, y, X_pseudo, pseudo,
+            base=estimator.calibration_, folds=estimator.calibration_folds, seed=estimator.random_state,
+        )
+        if calibration is not None:
+            estimator.calibration_ = calibration
+    return estimator
+
+
+def combine_log_odds(student, teacher, teacher_weight: float):
+    """The weighted mean ``(student + w * teacher) / (1 + w)`` of two models' log-odds (a
+    product of experts: w = 1 multiplies the two odds and takes the square root); works on
+    NumPy arrays and torch tensors alike."""
+    if not teacher_weight >= 0:
+        raise ValueError(f"teacher_weight must be >= 0, got {teacher_weight}")
+    return (student + teacher_weight * teacher) / (1.0 + teacher_weight)

@@ -132,12 +132,7 @@ class NbsvmClassifier(Model):
         ids, mask = self._ids_and_mask(tokens)
         margin = (self.weights[ids] * mask).sum(dim=1) + self.intercept
         slope, offset = self.calibration[0], self.calibration[1]
-        log_positive = torch.nn.functional.logsigmoid(slope * margin + offset)
-        log_negative = torch.nn.functional.logsigmoid(-(slope * margin + offset))
-        if self._positive_index == 1:
-            logits = torch.stack([log_negative, log_positive], dim=1)
-        else:
-            logits = torch.stack([log_positive, log_negative], dim=1)
+        logits = two_class_log_probs(slope * margin + offset, self._positive_index)
         output = {"logits": logits, "probs": logits.exp(), "margin": margin}
         if label is not None:
             output["loss"] = torch.nn.functional.nll_loss(logits, label.long().view(-1))
@@ -151,6 +146,14 @@ class NbsvmClassifier(Model):
         return {"accuracy": self._accuracy.get_metric(reset)}
 
     default_predictor = "sentiment"
+
+
+def two_class_log_probs(log_odds: torch.Tensor, positive_index: int) -> torch.Tensor:
+    """(n, 2) log-probabilities from the log-odds of the label at `positive_index` (0 or 1)."""
+    log_positive = torch.nn.functional.logsigmoid(log_odds)
+    log_negative = torch.nn.functional.logsigmoid(-log_odds)
+    columns = [log_negative, log_positive] if positive_index == 1 else [log_positive, log_negative]
+    return torch.stack(columns, dim=1)
 
 
 def _gather_shards(rows: List[np.ndarray], y: np.ndarray) -> Tuple[List[np.ndarray], np.ndarray]:

@@ -1,4 +1,7 @@
+import json
 import logging
+import os
+import shutil
 from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 import numpy as np
@@ -6,12 +9,17 @@ import torch
 from allennlp.common.checks import ConfigurationError
 from allennlp.data import TextFieldTensors, Vocabulary
 from allennlp.models import Model
+from allennlp.training.metrics import CategoricalAccuracy
 
-from textflix_lib.algorithms.self_training import NBSVMLearner, gold_calibration, self_train, stack
+from textflix_lib.algorithms.self_training import NBSVMLearner, combine_log_odds, fit_calibrated_student, self_train
 from textflix_lib.algorithms.text_features import binary_matrix
-from textflix_lib.models.nbsvm import NbsvmClassifier
+from textflix_lib.models.nbsvm import NbsvmClassifier, two_class_log_probs
 
 logger = logging.getLogger(__name__)
+
+# where a run keeps its copy of the prediction teacher (relative to the serialization
+# directory); `include_in_archive` must name it so that model.tar.gz carries it
+TEACHER_IN_ARCHIVE = "teacher/model.tar.gz"
 
 
 @Model.register("self_training_nbsvm")
@@ -49,6 +57,15 @@ class SelfTrainingNbsvm(NbsvmClassifier):
     teacher_weight : `float`, optional (default = `1.0`)
     teacher_cache_dir : `str`, optional (default = `~/.cache/textflix/teacher_scores`)
     teacher_batch_size : `int`, optional (default = `32`)
+    prediction_teacher_weight : `float`, optional (default = `0.0`)
+        Above 0, the teacher also predicts: the model's log-odds are the weighted mean
+        ``(student + w * teacher) / (1 + w)`` of the calibrated student's and the teacher's
+        (`combine_log_odds`), so `evaluate`, `predict` and the LIME predictors see the pair.
+        The run copies the teacher archive to `teacher/model.tar.gz` in its serialization
+        directory, and the config must archive it (`include_in_archive: ["teacher"]`, as
+        `configs/self_training_teacher.jsonnet` does): the trained archive then loads and
+        predicts without the original teacher file. Needs the reader's metadata (the text).
+        `evaluate` also reports `student_accuracy` and `teacher_accuracy`.
     **kwargs : the `nbsvm` model's parameters (alpha, beta, C, classifier, seed, ...).
     """
 
@@ -61,6 +78,7 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         teacher_weight: float = 1.0,
         teacher_cache_dir: Optional[str] = None,
         teacher_batch_size: int = 32,
+        prediction_teacher_weight: float = 0.0,
         **kwargs,
     ) -> None:
         super().__init__(vocab, **kwargs)
@@ -77,6 +95,46 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         self._teacher_batch_size = teacher_batch_size
         self._label_vocab = vocab.get_token_to_index_vocabulary(self._label_namespace)
         self.last_fit: Dict[str, Any] = {}
+        if not prediction_teacher_weight >= 0:
+            raise ConfigurationError(f"prediction_teacher_weight must be >= 0, got {prediction_teacher_weight}")
+        self._prediction_teacher_weight = float(prediction_teacher_weight)
+        self._prediction_teacher = None
+        if self._prediction_teacher_weight > 0:
+            if teacher is None:
+                raise ConfigurationError("prediction_teacher_weight > 0 needs a teacher (model.teacher)")
+            positive = vocab.get_token_from_index(self._positive_index, self._label_namespace)
+            from textflix_lib.models.teacher import ArchivedTeacher
+
+            self._prediction_teacher = ArchivedTeacher(self._prediction_teacher_archive(teacher), positive,
+                                                       teacher_batch_size)
+            self._student_accuracy = CategoricalAccuracy()
+            self._teacher_accuracy = CategoricalAccuracy()
+
+    def _prediction_teacher_archive(self, teacher: str) -> str:
+        """The teacher archive to predict with: the copy in the serialization directory when
+        there is one (a trained archive being loaded, or a recovered run), else `teacher`,
+        copied there first when a run is being trained."""
+        if self.serialization_dir is None:
+            return teacher
+        kept = os.path.join(self.serialization_dir, TEACHER_IN_ARCHIVE)
+        if os.path.isfile(kept):
+            return kept
+        config_path = os.path.join(self.serialization_dir, "config.json")
+        if not os.path.isfile(config_path):
+            return teacher
+        with open(config_path, encoding="utf-8") as handle:
+            archived = json.load(handle).get("include_in_archive") or []
+        if not any(entry.rstrip("/") in ("teacher", "teacher/*", TEACHER_IN_ARCHIVE) for entry in archived):
+            raise ConfigurationError(
+                f"{config_path}: self_training_nbsvm with prediction_teacher_weight > 0 keeps its teacher in the "
+                f"archive; add include_in_archive: [\"teacher\"] to the config (got {archived})")
+        if not os.path.isfile(teacher):
+            raise ConfigurationError(f"teacher archive {teacher!r} does not exist (expected a model.tar.gz), "
+                                     f"and {kept} holds no copy of it")
+        os.makedirs(os.path.dirname(kept), exist_ok=True)
+        shutil.copyfile(teacher, kept + ".tmp")
+        os.replace(kept + ".tmp", kept)
+        return kept
 
     def fit_batches(self, batches: Iterable[Dict[str, Any]]) -> Dict[str, float]:
         rows: List[np.ndarray] = []
@@ -124,20 +182,10 @@ class SelfTrainingNbsvm(NbsvmClassifier):
 
         _, chosen, pseudo = self_train(make, (X_gold,), y, (X_pool,), fractions, callback=record, return_pseudo=True,
                                        prior=prior, prior_weight=self._teacher_weight)
-        # the last student again with the configured estimator (its Platt calibration on folds)
-        training_X, training_y = stack([X_gold, X_pool[chosen]]), np.concatenate([y, pseudo])
-        estimator.fit(training_X, training_y)
-        if self._calibrate_on_gold and len(chosen):
-            from textflix_lib.algorithms.nbsvm import NBSVM
-
-            calibration = gold_calibration(
-                lambda: NBSVM(alpha=estimator.alpha, beta=estimator.beta, C=estimator.C, classifier=estimator.classifier,
-                              calibration_folds=0, random_state=estimator.random_state),
-                X_gold, y, X_pool[chosen], pseudo, base=estimator.calibration_, folds=estimator.calibration_folds,
-                seed=estimator.random_state,
-            )
-            if calibration is not None:
-                estimator.calibration_ = calibration
+        # the last student again with the configured estimator (its Platt calibration on folds,
+        # rescaled on the gold reviews)
+        fit_calibrated_student(estimator, X_gold, y, X_pool[chosen], pseudo, self._calibrate_on_gold)
+        training_y = np.concatenate([y, pseudo])
         self.weights.copy_(torch.from_numpy(estimator.coef_).to(self.weights))
         self.weights[0] = 0.0
         self.weights[self._oov_index] = 0.0
@@ -158,4 +206,31 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         metadata: Optional[List[Dict[str, Any]]] = None,
         gold: Optional[List[Optional[str]]] = None,
     ) -> Dict[str, torch.Tensor]:
-        return super().forward(tokens, label, metadata)
+        if self._prediction_teacher is None:
+            return super().forward(tokens, label, metadata)
+        if metadata is None or any("text" not in m for m in metadata):
+            raise ConfigurationError("self_training_nbsvm predicting with a teacher needs the reader's metadata "
+                                     "(the review text): leave include_metadata on")
+        output = super().forward(tokens, None, metadata)
+        positive = self._positive_index
+        student = output["logits"][:, positive] - output["logits"][:, 1 - positive]
+        teacher = self._prediction_teacher.to(self.weights.device).log_odds([m["text"] for m in metadata])
+        teacher = torch.as_tensor(teacher, dtype=student.dtype, device=student.device)
+        combined = combine_log_odds(student, teacher, self._prediction_teacher_weight)
+        output["student_probs"] = output["probs"]
+        output["logits"] = two_class_log_probs(combined, positive)
+        output["probs"] = output["logits"].exp()
+        output["teacher_probs"] = two_class_log_probs(teacher, positive).exp()
+        if label is not None:
+            output["loss"] = torch.nn.functional.nll_loss(output["logits"], label.long().view(-1))
+            self._accuracy(output["logits"], label)
+            self._student_accuracy(output["student_probs"], label)
+            self._teacher_accuracy(output["teacher_probs"], label)
+        return output
+
+    def get_metrics(self, reset: bool = False) -> Dict[str, float]:
+        metrics = super().get_metrics(reset)
+        if self._prediction_teacher is not None:
+            metrics["student_accuracy"] = self._student_accuracy.get_metric(reset)
+            metrics["teacher_accuracy"] = self._teacher_accuracy.get_metric(reset)
+        return metrics

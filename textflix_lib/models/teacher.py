@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence
 
 import numpy as np
+import torch
 from allennlp.common.checks import ConfigurationError
 from tqdm import tqdm
 
@@ -62,27 +63,65 @@ def teacher_log_odds(
                         batch_size, cuda_device, progress)
         logger.info("Teacher %s: %d texts, %d scored now, cache %s", archive, len(texts), len(todo), cache_path)
         p = np.array([cache.get(key)["p_positive"] for key in keys], dtype=float)
+    return _log_odds(p)
+
+
+def _log_odds(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.log(p) - np.log1p(-p)
 
 
 def _score_into(cache: ResultsCache, archive: str, texts: List[str], keys: List[str], positive_label: str,
                 batch_size: int, cuda_device: int, progress: bool) -> None:
-    from allennlp.models.archival import load_archive
-
-    from textflix_lib.predictors.scoring import label_names, probability_function
-
-    loaded = load_archive(archive, cuda_device=cuda_device)
-    model = loaded.model
-    model.eval()
-    names = label_names(model)
-    if positive_label not in names or len(names) != 2:
-        raise ConfigurationError(f"teacher {archive} has labels {names}; expected two labels, one of them "
-                                 f"{positive_label!r} (the student's positive label)")
-    column = names.index(positive_label)
-    score = probability_function(model, loaded.validation_dataset_reader)
+    teacher = ArchivedTeacher(archive, positive_label, batch_size, cuda_device)
     starts = range(0, len(texts), batch_size)
     for start in tqdm(starts, desc="teacher scores", unit="batch", disable=not progress):
-        probs = score(texts[start:start + batch_size])
-        for key, row in zip(keys[start:start + batch_size], probs):
-            cache.add({"text_sha1": key, "p_positive": float(row[column])})
+        p = teacher.p_positive(texts[start:start + batch_size])
+        for key, value in zip(keys[start:start + batch_size], p):
+            cache.add({"text_sha1": key, "p_positive": float(value)})
+
+
+class ArchivedTeacher:
+    """A trained model as a teacher: `p_positive(texts)` and `log_odds(texts)` score
+    texts with the archive's own reader and model, in batches of `batch_size` (longest first).
+
+    Kept inside a student for prediction (`self_training_nbsvm`'s `prediction_teacher_weight`),
+    it is deliberately not a `torch.nn.Module` attribute of its host: its weights stay in its own
+    `model.tar.gz` (which the host's archive carries, `include_in_archive`), not in the
+    host's `weights.th`; `to(device)` moves it where the host runs."""
+
+    def __init__(self, archive: str, positive_label: str, batch_size: int = 32, cuda_device: int = -1) -> None:
+        from allennlp.models.archival import load_archive
+
+        from textflix_lib.predictors.scoring import label_names, probability_function
+
+        if not os.path.isfile(archive):
+            raise ConfigurationError(f"teacher archive {archive!r} does not exist (expected a model.tar.gz)")
+        if batch_size < 1:
+            raise ConfigurationError(f"teacher_batch_size must be positive, got {batch_size}")
+        loaded = load_archive(archive, cuda_device=cuda_device)
+        self.model = loaded.model
+        self.model.eval()
+        names = label_names(self.model)
+        if positive_label not in names or len(names) != 2:
+            raise ConfigurationError(f"teacher {archive} has labels {names}; expected two labels, one of them "
+                                     f"{positive_label!r} (the student's positive label)")
+        self._column = names.index(positive_label)
+        self._score = probability_function(self.model, loaded.validation_dataset_reader)
+        self.batch_size = batch_size
+
+    def to(self, device) -> "ArchivedTeacher":
+        if next(self.model.parameters()).device != torch.device(device):
+            self.model.to(device)
+        return self
+
+    def p_positive(self, texts: Sequence[str]) -> np.ndarray:
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        p = np.zeros(len(texts))
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start:start + self.batch_size]
+            p[chunk] = self._score([texts[i] for i in chunk])[:, self._column]
+        return p
+
+    def log_odds(self, texts: Sequence[str]) -> np.ndarray:
+        return _log_odds(self.p_positive(texts))
