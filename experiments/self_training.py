@@ -134,7 +134,7 @@ def main():
                     "method": method, "size": args.size, "seed": seed, "round": round_, "variant": args.variant,
                     "fraction": fractions[round_ - 1] if 0 < round_ <= len(fractions) else (1.0 if round_ else 0.0), "pseudo": int(len(rows)),
                     "pseudo_accuracy": float((pseudo == y_pool[rows]).mean()) if len(rows) else None,
-                    "nbsvm_C": args.nbsvm_C, "ngrams": f"1-{args.ngram_high}", "emb_C": args.emb_C, "emb_weight": args.emb_weight, "student_emb_C": args.student_emb_C or args.emb_C,
+                    "nbsvm_C": args.nbsvm_C, "beta": args.beta, "ngrams": f"1-{args.ngram_high}", "emb_C": args.emb_C, "emb_weight": args.emb_weight, "student_emb_C": args.student_emb_C or args.emb_C,
                 }
                 if teacher:
                     record.update(teacher=args.teacher_probs.format(seed=seed), teacher_weight=args.teacher_weight)
@@ -185,6 +185,7 @@ def main():
                     slope, offset = final.calibration_
                     record = {"method": method, "size": args.size, "seed": seed, "round": "final_calibrated",
                               "teacher": args.teacher_probs.format(seed=seed), "teacher_weight": args.teacher_weight,
+                              "nbsvm_C": args.nbsvm_C, "beta": args.beta, "ngrams": f"1-{args.ngram_high}",
                               "calibration": [slope, offset]}
                     for s in evals:
                         z = slope * final.decision_function(ngrams[s]) + offset

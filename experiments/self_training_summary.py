@@ -22,11 +22,18 @@ def fmt(values):
 
 def main():
     groups = collections.OrderedDict()
+    finals = collections.OrderedDict()  # --prediction-weights records, merged per seed
     for path in sorted(glob.glob(os.path.join(HERE, "results", "self_training", "*.jsonl"))):
         for line in open(path):
             r = json.loads(line)
             if "method" not in r or "round" not in r:
                 continue  # oracle_ceiling.jsonl: one line per learner, printed as it is
+            if r["round"] == "final_calibrated":
+                key = (os.path.basename(path)[:-6], r["method"], r["size"], r.get("teacher_weight"),
+                       f"C={r.get('nbsvm_C')} beta={r.get('beta')} ngrams={r.get('ngrams')}")
+                finals.setdefault(key, {}).setdefault(r["seed"], {}).update(
+                    {k: v for k, v in r.items() if k.startswith(("validation", "test"))})
+                continue
             settings = f"C={r.get('nbsvm_C')}" if "nbsvm" in r["method"] else ""
             if "emb" in r["method"] or "ens" in r["method"]:
                 settings += f" {r.get('variant')} emb_C={r.get('emb_C')}/{r.get('student_emb_C', r.get('emb_C'))} w={r.get('emb_weight')}"
@@ -43,6 +50,22 @@ def main():
         pseudo = [r["pseudo_accuracy"] for r in runs if r.get("pseudo_accuracy") is not None]
         print(f"| {name} | {method} | {size} | {settings} | {round_} ({fraction}) | {','.join(str(s) for s in sorted(g['seeds']))} "
               f"| {fmt(val)} | {fmt(test)} | {fmt(pseudo) if pseudo else '-'} | {max(r['cpu_s'] for r in runs)} |")
+
+    if finals:
+        print()
+        print("Calibrated last student and its weighted mean with the teacher at prediction "
+              "(`--prediction-weights`; `_combined_wX`: teacher weight X):")
+        print()
+        print("| file | method | size | teacher weight (training) | settings | column | seeds | mean ± sd (per seed) |")
+        print("|---|---|---|---|---|---|---|---|")
+        for (name, method, size, weight, settings), seeds in finals.items():
+            columns = sorted({k for scores in seeds.values() for k in scores},
+                             key=lambda k: (k.split("_")[0] != "validation", len(k.split("_w")) > 1,
+                                            float(k.split("_w")[-1]) if "_w" in k else 0.0))
+            for column in columns:
+                have = sorted(s for s in seeds if column in seeds[s])
+                print(f"| {name} | {method} | {size} | {weight} | {settings} | {column} | {','.join(map(str, have))} "
+                      f"| {fmt([seeds[s][column] for s in have])} |")
 
 
 if __name__ == "__main__":
