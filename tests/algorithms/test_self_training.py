@@ -184,6 +184,9 @@ def test_a_teacher_archive_labels_the_pool_through_a_resumable_cache(tmp_path, p
             "model.teacher": str(teacher),
             "model.teacher_weight": weight,
             "model.teacher_cache_dir": str(cache),
+            # the NB-SVM teacher learned from 300 reviews of the embedded split, not from this
+            # run's sample: used knowingly here (the check itself is tested below)
+            "model.check_teacher_sample": False,
         })
         return json.loads((tmp_path / name / "metrics.json").read_text())
 
@@ -293,6 +296,12 @@ def test_the_teacher_predicts_beside_the_student_from_inside_the_archive(tmp_pat
         "model.teacher_cache_dir": str(tmp_path / "cache"),
         "model.prediction_teacher_weight": 0.5,
     }
+    # a teacher trained on labels outside the student's sample is refused (here: another seed,
+    # so its 12 labelled reviews are not the student's 12)
+    with pytest.raises(ConfigurationError, match="seed: teacher 0, student 1"):
+        train_config("self_training_teacher.jsonnet", tmp_path / "other_sample", {**overrides, "dataset_reader.seed": 1})
+    with pytest.raises(ConfigurationError, match="train_size: the teacher learned from 12 .* has 6"):
+        train_config("self_training_teacher.jsonnet", tmp_path / "smaller", {**overrides, "dataset_reader.train_size": 6})
     # a config that would not archive the teacher is refused before anything is fitted
     with pytest.raises(ConfigurationError, match="include_in_archive"):
         train_config("self_training.jsonnet", tmp_path / "refused", overrides)

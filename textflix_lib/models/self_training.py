@@ -66,6 +66,12 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         `configs/self_training_teacher.jsonnet` does): the trained archive then loads and
         predicts without the original teacher file. Needs the reader's metadata (the text).
         `evaluate` also reports `student_accuracy` and `teacher_accuracy`.
+    check_teacher_sample : `bool`, optional (default = `True`)
+        Before the teacher scores the pool, check from the two configs that it was trained
+        inside this run's labelled sample (same data, seed and split settings, `train_size` no
+        larger: `textflix_lib.models.teacher.check_same_sample`); otherwise the "unlabelled"
+        pool would hold reviews whose labels the teacher learned from. `false` skips the check
+        (a teacher from elsewhere, used knowingly).
     **kwargs : the `nbsvm` model's parameters (alpha, beta, C, classifier, seed, ...).
     """
 
@@ -79,6 +85,7 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         teacher_cache_dir: Optional[str] = None,
         teacher_batch_size: int = 32,
         prediction_teacher_weight: float = 0.0,
+        check_teacher_sample: bool = True,
         **kwargs,
     ) -> None:
         super().__init__(vocab, **kwargs)
@@ -93,6 +100,7 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         self._teacher_weight = teacher_weight
         self._teacher_cache_dir = teacher_cache_dir
         self._teacher_batch_size = teacher_batch_size
+        self._check_teacher_sample = check_teacher_sample
         self._label_vocab = vocab.get_token_to_index_vocabulary(self._label_namespace)
         self.last_fit: Dict[str, Any] = {}
         if not prediction_teacher_weight >= 0:
@@ -164,8 +172,16 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         fractions = self._fractions if X_pool.shape[0] else []
         prior = None
         if self._teacher is not None and X_pool.shape[0]:
-            from textflix_lib.models.teacher import teacher_log_odds
+            from textflix_lib.models.teacher import check_same_sample, teacher_log_odds
 
+            run_config = os.path.join(self.serialization_dir or "", "config.json")
+            if self._check_teacher_sample:
+                if self.serialization_dir is None or not os.path.isfile(run_config):
+                    raise ConfigurationError("self_training_nbsvm checks the teacher's labelled sample against the "
+                                             "run's config.json, which this model was built without (train it with "
+                                             "allennlp train, or set check_teacher_sample to false)")
+                with open(run_config, encoding="utf-8") as handle:
+                    check_same_sample(self._teacher, json.load(handle))
             positive = self.vocab.get_token_from_index(self._positive_index, self._label_namespace)
             pool_texts = [text for text, g in zip(texts, gold) if g is None]
             prior = teacher_log_odds(self._teacher, pool_texts, positive, cache_dir=self._teacher_cache_dir,

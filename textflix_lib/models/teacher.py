@@ -8,10 +8,11 @@ as they are computed, so an interrupted run resumes where it stopped and later r
 same teacher (other students, other settings) score nothing again.
 """
 import hashlib
+import json
 import logging
 import os
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -125,3 +126,48 @@ class ArchivedTeacher:
 
     def log_odds(self, texts: Sequence[str]) -> np.ndarray:
         return _log_odds(self.p_positive(texts))
+
+
+# the reader settings that decide which reviews are a run's labelled sample
+_SAMPLE_SETTINGS = ("train_size", "seed", "validation_size", "test_percent", "text_field", "label_field")
+
+
+def check_same_sample(teacher_archive: str, run_config: Dict[str, Any]) -> None:
+    """Refuse a teacher trained on labels the student's run does not have (few-label honesty):
+    the teacher's labelled reviews must lie inside the student's labelled sample. Both must read
+    the same training data with the `imdb`/`imdb_pool` reader's sampling, the same seed and
+    split settings, and the teacher a `train_size` no larger than the student's (for one seed
+    smaller samples lie inside larger ones). Cross-validation folds of that sample are fine."""
+    import inspect
+    import tarfile
+
+    from textflix_lib.dataset_readers.imdb import ImdbReader
+
+    try:
+        with tarfile.open(teacher_archive) as archive:
+            teacher_config = json.load(archive.extractfile("config.json"))
+    except (OSError, KeyError, tarfile.TarError, ValueError) as error:
+        raise ConfigurationError(f"teacher archive {teacher_archive!r}: cannot read its config.json ({error})") from None
+    defaults = {name: p.default for name, p in inspect.signature(ImdbReader.__init__).parameters.items()
+                if p.default is not inspect.Parameter.empty}
+    problems = []
+    settings = {}
+    for who, config in (("teacher", teacher_config), ("student", run_config)):
+        reader = config.get("dataset_reader") or {}
+        if reader.get("type") not in ("imdb", "imdb_pool"):
+            problems.append(f"the {who} reads with {reader.get('type')!r}, not the imdb reader, so its labelled "
+                            "sample cannot be checked")
+        settings[who] = {key: reader.get(key, defaults.get(key)) for key in _SAMPLE_SETTINGS}
+        settings[who]["train_data_path"] = config.get("train_data_path")
+    teacher, student = settings["teacher"], settings["student"]
+    for key in (*_SAMPLE_SETTINGS, "train_data_path"):
+        if key != "train_size" and teacher[key] != student[key]:
+            problems.append(f"{key}: teacher {teacher[key]!r}, student {student[key]!r}")
+    if teacher["train_size"] is None or (student["train_size"] is not None and teacher["train_size"] > student["train_size"]):
+        problems.append(f"train_size: the teacher learned from {teacher['train_size'] or 'every'} labelled reviews, "
+                        f"the student's sample has {student['train_size']}")
+    if problems:
+        raise ConfigurationError(
+            f"teacher {teacher_archive} was not trained inside this run's labelled sample, so the unlabelled pool "
+            "would not be unlabelled for it: " + "; ".join(problems) + ". Train the teacher with the student's "
+            "data, train_size and seed (or set model.check_teacher_sample to false to use it anyway).")
