@@ -14,7 +14,7 @@ small enough for a 64 MiB upload:
   file against its wheel's RECORD).
 - data.tar.xz: the embedded split (textflix_lib.data.imdb) as JSON Lines `{"id", "text",
   "label"}`, `id` being the reader's `review_id`: pool.jsonl (the 18,893-review training pool),
-  validation.jsonl, test.jsonl, train500_seed{0,1,2}.jsonl (the imdb reader's 500-review
+  validation.jsonl, test.jsonl, train{100,500}_seed{0,1,2}.jsonl (the imdb reader's 100- and 500-review
   sample for that seed, checked against the reader itself), and configs/*.json: the configs
   rendered from Jsonnet (the GPU machine has no jsonnet), see CONFIGS below.
 - minilm.tar.xz: the packaged all-MiniLM-L6-v2 with float16 weights (loads as float32).
@@ -88,13 +88,15 @@ def write_data(data_dir):
     for name in ("validation", "test"):
         counts[name] = write_jsonl(os.path.join(data_dir, f"{name}.jsonl"), split[name], split=name)
     counts["pool"] = write_jsonl(os.path.join(data_dir, "pool.jsonl"), split.train, split="train")
-    reader = ImdbReader(train_size=500)
-    for seed in (0, 1, 2):
-        sample = balanced_sample(split.train, 500, seed)
-        reader.seed = seed
-        from_reader = [r.text for r in reader.reviews("train")]
-        assert from_reader == [r.text for r in sample], f"seed {seed}: the reader's sample differs"
-        counts[f"train500_seed{seed}"] = write_jsonl(os.path.join(data_dir, f"train500_seed{seed}.jsonl"), sample)
+    for size in (100, 500):
+        reader = ImdbReader(train_size=size)
+        for seed in (0, 1, 2):
+            sample = balanced_sample(split.train, size, seed)
+            reader.seed = seed
+            from_reader = [r.text for r in reader.reviews("train")]
+            assert from_reader == [r.text for r in sample], f"size {size}, seed {seed}: the reader's sample differs"
+            name = f"train{size}_seed{seed}"
+            counts[name] = write_jsonl(os.path.join(data_dir, f"{name}.jsonl"), sample)
     # the sentiment predictor cleans its input again: the embedded texts must come out unchanged
     changed = sum(clean_review(r.text) != r.text for part in (split.train, split.validation, split.test) for r in part)
     assert changed == 0, f"{changed} embedded reviews change when cleaned again"
@@ -123,6 +125,13 @@ def rendered_configs():
     return configs
 
 
+def write_configs(directory):
+    os.makedirs(directory)
+    for name, params in rendered_configs().items():
+        with open(os.path.join(directory, f"{name}.json"), "w", encoding="utf-8") as handle:
+            json.dump(params, handle, indent=1)
+
+
 def txz(out, cwd, *paths):
     subprocess.run(f"tar -C {cwd} -cf - {' '.join(paths)} | xz -9e -T2 > {out}", shell=True, check=True)
     print(out, os.path.getsize(out))
@@ -140,6 +149,17 @@ def main():
     if sys.argv[1] == "--project":
         snapshot_project(sys.argv[2] if len(sys.argv) > 2 else os.path.join(REPO, "runs", "gpu_bundle"))
         return
+    if sys.argv[1] == "--data":  # data.tar.xz and the project snapshot only (wheels and MiniLM kept)
+        bundle = sys.argv[2] if len(sys.argv) > 2 else os.path.join(REPO, "runs", "gpu_bundle")
+        os.chdir(REPO)
+        stage = os.path.join(bundle, "stage")
+        subprocess.run(["rm", "-rf", stage], check=True)
+        write_data(os.path.join(stage, "data"))
+        write_configs(os.path.join(stage, "data", "configs"))
+        txz(os.path.join(bundle, "data.tar.xz"), stage, "data")
+        subprocess.run(["rm", "-rf", stage], check=True)
+        snapshot_project(bundle)
+        return
     wheel_dir, minilm_dir = sys.argv[1], sys.argv[2]
     bundle = sys.argv[3] if len(sys.argv) > 3 else os.path.join(REPO, "runs", "gpu_bundle")
     os.chdir(REPO)
@@ -148,10 +168,7 @@ def main():
     names = check_wheels(wheel_dir)
     stored_wheels(wheel_dir, names, os.path.join(stage, "whl"))
     counts = write_data(os.path.join(stage, "data"))
-    os.makedirs(os.path.join(stage, "data", "configs"))
-    for name, params in rendered_configs().items():
-        with open(os.path.join(stage, "data", "configs", f"{name}.json"), "w", encoding="utf-8") as handle:
-            json.dump(params, handle, indent=1)
+    write_configs(os.path.join(stage, "data", "configs"))
     os.makedirs(os.path.join(stage, "minilm"))
     for name in MINILM_FILES:
         subprocess.run(["cp", os.path.join(minilm_dir, name), os.path.join(stage, "minilm", name)], check=True)

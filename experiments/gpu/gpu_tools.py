@@ -83,14 +83,17 @@ def versions():
     return 0
 
 
-def overrides(kind, work, seed, cuda, epochs="config", amp=None):
-    """Paths of this machine (data as JSON Lines, the local MiniLM) over a rendered config."""
+def overrides(kind, work, seed, cuda, epochs="config", amp=None, size="500", model=None):
+    """Paths of this machine (data as JSON Lines, the local MiniLM) over a rendered config.
+    `size` picks the reader's sample of that many reviews (train{size}_seed{seed}.jsonl), `model`
+    another encoder directory (the adapted MiniLM); `amp` "none" leaves the config's setting."""
     seed, cuda = int(seed), int(cuda)
+    amp = None if amp in (None, "none") else amp
     data = os.path.join(work, "data")
-    model_dir = os.path.join(work, "bert-large-random" if kind == "bert_large" else "minilm")
+    model_dir = model or os.path.join(work, "bert-large-random" if kind == "bert_large" else "minilm")
     result = {
-        # the file already holds the reader's 500-review sample of this seed: no resampling
-        "train_data_path": os.path.join(data, f"train500_seed{seed if kind != 'bert_large' else 0}.jsonl"),
+        # the file already holds the reader's sample of this seed: no resampling
+        "train_data_path": os.path.join(data, f"train{size}_seed{seed if kind != 'bert_large' else 0}.jsonl"),
         "validation_data_path": os.path.join(data, "validation.jsonl"),
         "dataset_reader.train_size": None,
         "dataset_reader.seed": seed,
@@ -356,6 +359,32 @@ def teacher_file(predictions, work, out_gz):
     return 0
 
 
+def pack_encoder(directory, out, part_mib="15"):
+    """An adapted encoder as float16 safetensors + its config, tokenizer and adaptation report, tarred and
+    cut into parts of at most `part_mib` MiB ($OUT takes files of 16 MiB at most):
+    `cat minilm_imdb.tar.part* | tar -x` joins them."""
+    import subprocess
+    import tempfile
+
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    with tempfile.TemporaryDirectory() as stage:
+        target = os.path.join(stage, "minilm_imdb")
+        os.makedirs(target)
+        for name in os.listdir(directory):
+            if name != "model.safetensors":
+                subprocess.run(["cp", os.path.join(directory, name), target], check=True)
+        weights = load_file(os.path.join(directory, "model.safetensors"))
+        save_file({k: v.to(torch.float16) if v.is_floating_point() else v for k, v in weights.items()},
+                  os.path.join(target, "model.safetensors"), metadata={"format": "pt"})
+        subprocess.run(f"tar -C {stage} -cf - minilm_imdb | split -b {int(part_mib)}M -d -a 2 - "
+                       f"{os.path.join(out, 'minilm_imdb.tar.part')}", shell=True, check=True)
+    parts = sorted(n for n in os.listdir(out) if n.startswith("minilm_imdb.tar.part"))
+    print(json.dumps({"parts": parts, "bytes": [os.path.getsize(os.path.join(out, n)) for n in parts]}))
+    return 0
+
+
 # ---------------------------------------------------------------- summary
 
 _EPOCH = re.compile(r"Epoch duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
@@ -476,4 +505,4 @@ if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     sys.exit({"verify-record": verify_record, "versions": versions, "overrides": overrides,
               "make-bert": make_bert, "amp-bench": amp_bench, "predict-input": predict_input,
-              "teacher-file": teacher_file, "summarize": summarize}[command](*args))
+              "teacher-file": teacher_file, "pack-encoder": pack_encoder, "summarize": summarize}[command](*args))

@@ -118,7 +118,7 @@ INC=(--include-package textflix_lib)
 export W D CUDA PY G EPOCHS CPU
 ov() { "$PY" "$G/gpu_tools.py" overrides "$@"; }
 
-PARTS="${GPU_PARTS:-abc}"   # a: mixed precision; b and c: the profile runs and the teachers (together)
+PARTS="${GPU_PARTS:-abc}"   # a: mixed precision; b and c: the profile runs and the teachers (together); d: adapted MiniLM and its teachers
 
 # ---- A. mixed precision
 export GPU_AMP_TINY=$TINY
@@ -197,7 +197,7 @@ export GPU_GZIP_LEVEL=1
 NOTE_TRAIN="allennlp trainings at once on the one GPU: ${PARTS//[^bc]/} (b: gpu profile seeds 0-2, c: teachers seeds 0-2)"
 NOTE_PREDICT="$SHARDS predict processes a teacher, beside the other runs of ${PARTS//[^bc]/} still going"
 [[ "$SERIAL" == 1 ]] && NOTE_TRAIN="one at a time" && NOTE_PREDICT="one at a time"
-"$PY" "$G/gpu_tools.py" predict-input "$W" "$W/predict_input.jsonl"
+[[ "$PARTS" == *[bc]* ]] && "$PY" "$G/gpu_tools.py" predict-input "$W" "$W/predict_input.jsonl"
 smi_pid=""
 if (( SMI )); then nvidia-smi --query-gpu=memory.used,utilization.gpu --format=csv,noheader,nounits -lms 1000 > "$W/logs/smi_bc.csv" 2>/dev/null & smi_pid=$!; fi
 pids=()
@@ -207,6 +207,56 @@ for s in 0 1 2; do
 done
 for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
 [[ -n "$smi_pid" ]] && kill "$smi_pid" 2>/dev/null
+
+# ---- D. domain-adaptive pretraining (allennlp adapt-encoder: masked LM on the pool's texts, no
+# labels), then teachers fine-tuned from the adapted MiniLM (configs/bert.jsonnet otherwise
+# unchanged) at 500 and 100 reviews, seeds 0-2, all at once, then their predictions of every
+# review; the adapted encoder comes back in float16, in parts of at most 15 MiB
+dapt_teacher_run() {  # SIZE SEED
+  local epochs=$EPOCHS; [[ "$1" == 100 && "$CPU" != 1 ]] && epochs=20   # the cpu profile's budget at 100
+  local o; o=$(ov teacher "$W" "$2" "$CUDA" "$epochs" none "$1" "$W/minilm_imdb") || return 1
+  "$PY" "$G/allennlp_main.py" train "$D/configs/bert.json" -s "$W/runs/dapt$1_s$2" -f --include-package textflix_lib -o "$o"
+}
+dapt_predict() {  # SIZE SEED
+  local run="dapt$1_s$2" k pids=() rc=0; local dir="$W/runs/$run/shards"
+  mkdir -p "$dir"
+  split -n "l/$DSHARDS" -d -a 2 "$W/predict_input.jsonl" "$dir/in_"
+  for k in "$dir"/in_*; do
+    OMP_NUM_THREADS=1 "$PY" "$G/allennlp_main.py" predict "$W/runs/$run/model.tar.gz" "$k" \
+      --predictor sentiment --cuda-device "$CUDA" --batch-size 64 --silent --output-file "${k/in_/out_}" \
+      --include-package textflix_lib > "${k/in_/log_}" 2>&1 & pids+=($!)
+  done
+  for k in "${pids[@]}"; do wait "$k" || rc=1; done
+  (( rc == 0 )) || { tail -n 5 "$dir"/log_*; return 1; }
+  cat "$dir"/out_* > "$W/runs/$run/predictions.jsonl"
+  "$PY" "$G/gpu_tools.py" teacher-file "$W/runs/$run/predictions.jsonl" "$W" "$W/results/teacher/$run.jsonl.gz"
+}
+export -f dapt_teacher_run dapt_predict
+DSHARDS="${GPU_DAPT_SHARDS:-3}"; [[ "$CPU" == 1 ]] && DSHARDS=2
+export DSHARDS
+if [[ "$PARTS" == *d* ]]; then
+  DAPT_EPOCHS="${GPU_DAPT_EPOCHS:-4}"; DAPT_S="${GPU_DAPT_MAX_S:-170}"
+  [[ "$CPU" == 1 ]] && DAPT_EPOCHS=1
+  STEP_NOTE="alone on the GPU" step adapt 240 60 0 "$PY" "$G/allennlp_main.py" adapt-encoder --transformer "$W/minilm" \
+    --texts "$D/pool.jsonl" --output-dir "$W/minilm_imdb" --epochs "$DAPT_EPOCHS" --cuda-device "$CUDA" \
+    --max-seconds "$DAPT_S" --include-package textflix_lib
+  cp "$W/minilm_imdb/textflix_adaptation.json" "$W/results/" 2>/dev/null
+  if [[ -f "$W/minilm_imdb/textflix_adaptation.json" ]]; then
+    [[ -f "$W/predict_input.jsonl" ]] || "$PY" "$G/gpu_tools.py" predict-input "$W" "$W/predict_input.jsonl"
+    pids=()
+    for size in 500 100; do for s in 0 1 2; do
+      STEP_NOTE="6 trainings at once on the one GPU" bg step "train_dapt${size}_s$s" 200 40 0 dapt_teacher_run "$size" "$s"
+    done; done
+    for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
+    pids=()
+    for size in 500 100; do for s in 0 1 2; do
+      [[ -f "$W/runs/dapt${size}_s$s/model.tar.gz" ]] && \
+        STEP_NOTE="$DSHARDS predict processes a teacher, 6 teachers at once" bg step "predict_dapt${size}_s$s" 300 30 0 dapt_predict "$size" "$s"
+    done; done
+    for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
+    "$PY" "$G/gpu_tools.py" pack-encoder "$W/minilm_imdb" "$OUT" > "$W/logs/pack_encoder.log" 2>&1 || tail -5 "$W/logs/pack_encoder.log"
+  fi
+fi
 
 # ---- collect: summary.json and results.tar.gz (logs, phases, profile, result lines, teacher files)
 export GPU_TOTAL_S=$(since "$T0")

@@ -6,3 +6,4 @@ from textflix_lib.commands import calibration  # noqa: F401
 from textflix_lib.commands import behaviour  # noqa: F401
 from textflix_lib.commands import population  # noqa: F401
 from textflix_lib.commands import tune  # noqa: F401
+from textflix_lib.commands import adapt_encoder  # noqa: F401

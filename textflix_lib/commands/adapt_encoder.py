@@ -1,0 +1,119 @@
+"""`allennlp adapt-encoder`: domain-adaptive pretraining (masked-language modelling) of a
+transformer on unlabelled reviews, once per pool; every config then takes the adapted
+encoder's directory as its transformer.
+
+    allennlp adapt-encoder --output-dir runs/minilm_imdb            # the packaged MiniLM on the
+                                                                    # embedded training pool
+    allennlp adapt-encoder --transformer bert-base-uncased --texts my_reviews.jsonl --output-dir runs/bb_mine
+    allennlp train configs/bert.jsonnet -s runs/teacher -o '{"model.text_field_embedder.token_embedders.tokens.model_name": ...}'
+
+The default corpus is the embedded split's training pool (18,893 reviews), texts only: the
+labels are never read, and the validation and test reviews are not part of it, so one
+adapted encoder serves every seed and training-set size. `--texts` takes a JSON Lines file
+(a `"text"` field on every line) or a plain-text file (one text a line). The work is
+`textflix_lib.algorithms.domain_adaptation`; this file only reads the command line.
+"""
+import argparse
+import json
+import logging
+import os
+from typing import List
+
+from allennlp.commands.subcommand import Subcommand
+from allennlp.common.checks import ConfigurationError
+
+from textflix_lib.algorithms.domain_adaptation import ADAPTATION_FILE, adapt_encoder
+from textflix_lib.modules.transformers_util import transformer_path
+
+logger = logging.getLogger(__name__)
+
+
+def read_texts(path: str) -> List[str]:
+    """Texts of a JSON Lines file (a "text" field a line) or of a plain-text file (a text a line);
+    errors name the file and line."""
+    if not os.path.isfile(path):
+        raise ConfigurationError(f"--texts {path}: no such file")
+    texts = []
+    jsonl = path.endswith((".jsonl", ".json"))
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            if not jsonl:
+                texts.append(line.strip())
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ConfigurationError(f"{path}, line {number}: not JSON ({error.msg})") from None
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise ConfigurationError(f"{path}, line {number}: expected an object with a \"text\" string")
+            texts.append(record["text"])
+    if len(texts) < 2:
+        raise ConfigurationError(f"{path}: {len(texts)} texts; at least 2 are needed")
+    return texts
+
+
+def pool_texts() -> List[str]:
+    """The embedded split's training pool, texts only."""
+    from textflix_lib.data.imdb import embedded_split
+
+    return [review.text for review in embedded_split().train]
+
+
+def adapt(args: argparse.Namespace) -> dict:
+    texts = read_texts(args.texts) if args.texts else pool_texts()
+    corpus = args.texts or "the embedded split's training pool"
+    source = transformer_path(args.transformer, "--transformer")
+    if os.path.exists(os.path.join(args.output_dir, ADAPTATION_FILE)) and not args.force:
+        raise ConfigurationError(f"{args.output_dir} already holds an adapted encoder; --force replaces it")
+    device = None
+    if args.cuda_device is not None:
+        device = "cpu" if args.cuda_device < 0 else f"cuda:{args.cuda_device}"
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm comes with AllenNLP
+        tqdm = None
+    logger.info("adapting %s on %d texts of %s", source, len(texts), corpus)
+    report = adapt_encoder(
+        source, texts, args.output_dir, epochs=args.epochs, learning_rate=args.learning_rate,
+        batch_size=args.batch_size, max_length=args.max_length, held_out_fraction=args.held_out_fraction,
+        seed=args.seed, device=device, max_seconds=args.max_seconds, corpus_name=corpus,
+        progress=(lambda batches: tqdm(batches, desc="masked LM", unit="batch")) if tqdm else None,
+    )
+    first, last = report["losses"][0]["held_out_mlm_loss"], report["losses"][-1]["held_out_mlm_loss"]
+    print(f"adapted {args.transformer} on {report['texts']} texts ({report['train_pieces']} pieces, "
+          f"{report['steps']} steps, {report['seconds']} s on {report['device']}); held-out masked-LM loss "
+          f"{first:.3f} -> {last:.3f}; saved to {args.output_dir}")
+    return report
+
+
+@Subcommand.register("adapt-encoder")
+class AdaptEncoder(Subcommand):
+    """Masked-LM domain adaptation of a transformer on unlabelled text (`textflix_lib.algorithms.domain_adaptation`).
+
+    Registered as a `Subcommand` with name "adapt-encoder".
+    """
+
+    def add_subparser(self, parser: argparse._SubParsersAction) -> argparse.ArgumentParser:
+        description = ("Continue a transformer's masked-language-model pretraining on unlabelled reviews "
+                       "(domain-adaptive pretraining) and save the adapted encoder for any config to use.")
+        sub = parser.add_parser(self.name, description=description, help=description)
+        sub.add_argument("--transformer", default="minilm",
+                         help="a local directory, a Hugging Face name in the local cache, or minilm (packaged)")
+        sub.add_argument("--texts", default=None,
+                         help="unlabelled texts: .jsonl (a \"text\" field a line) or plain text (a text a line); "
+                         "default: the embedded training pool, without its labels")
+        sub.add_argument("--output-dir", required=True, help="where the adapted encoder is saved")
+        sub.add_argument("--epochs", type=float, default=4.0)
+        sub.add_argument("--learning-rate", type=float, default=1e-4)
+        sub.add_argument("--batch-size", type=int, default=64)
+        sub.add_argument("--max-length", type=int, default=256, help="word pieces a training piece, specials included")
+        sub.add_argument("--held-out-fraction", type=float, default=0.02,
+                         help="texts kept out of training to score the masked-LM loss")
+        sub.add_argument("--seed", type=int, default=0)
+        sub.add_argument("--cuda-device", type=int, default=None, help="default: the first GPU if any, else the CPU")
+        sub.add_argument("--max-seconds", type=float, default=None, help="stop training after this long")
+        sub.add_argument("--force", action="store_true", help="replace an adapted encoder in --output-dir")
+        sub.set_defaults(func=adapt)
+        return sub
