@@ -14,7 +14,7 @@ small enough for a 64 MiB upload:
   file against its wheel's RECORD).
 - data.tar.xz: the embedded split (textflix_lib.data.imdb) as JSON Lines `{"id", "text",
   "label"}`, `id` being the reader's `review_id`: pool.jsonl (the 18,893-review training pool),
-  validation.jsonl, test.jsonl, train{100,500}_seed{0,1,2}.jsonl (the imdb reader's 100- and 500-review
+  validation.jsonl, test.jsonl, train{100,200,500,1000}_seed{0,1,2}.jsonl (the imdb reader's samples of those sizes
   sample for that seed, checked against the reader itself), and configs/*.json: the configs
   rendered from Jsonnet (the GPU machine has no jsonnet), see CONFIGS below.
 - minilm.tar.xz: the packaged all-MiniLM-L6-v2 with float16 weights (loads as float32).
@@ -88,7 +88,7 @@ def write_data(data_dir):
     for name in ("validation", "test"):
         counts[name] = write_jsonl(os.path.join(data_dir, f"{name}.jsonl"), split[name], split=name)
     counts["pool"] = write_jsonl(os.path.join(data_dir, "pool.jsonl"), split.train, split="train")
-    for size in (100, 500):
+    for size in (100, 200, 500, 1000):
         reader = ImdbReader(train_size=size)
         for seed in (0, 1, 2):
             sample = balanced_sample(split.train, size, seed)

@@ -78,7 +78,12 @@ fi
 
 # ---- unpack and install (pip, offline, into $W/site, which shadows the machine's packages)
 t=$(now)
-for f in whl data minilm; do tar -xJf "$B/$f.tar.xz" -C "$W" || { log "FATAL: cannot unpack $B/$f.tar.xz"; exit 2; }; done
+# minilm_imdb.tar.xz (optional): an adapted MiniLM made earlier (part d then skips adapting);
+# minilm.tar.xz may be left out of the bundle then, to keep the upload under 64 MiB
+for f in whl data minilm minilm_imdb; do
+  if [[ ! -f "$B/$f.tar.xz" && ( "$f" == minilm_imdb || ( "$f" == minilm && -f "$B/minilm_imdb.tar.xz" ) ) ]]; then continue; fi
+  tar -xJf "$B/$f.tar.xz" -C "$W" || { log "FATAL: cannot unpack $B/$f.tar.xz"; exit 2; }
+done
 log "unpacked in $(since "$t")s: $(ls "$W/whl" | wc -l) wheels; data: $(ls "$W/data" | tr '\n' ' ')"
 WHEELS=("$W"/whl/*.whl)
 if [[ -n "${GPU_LOCAL_WHL:-}" ]]; then
@@ -213,7 +218,8 @@ for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
 # unchanged) at 500 and 100 reviews, seeds 0-2, all at once, then their predictions of every
 # review; the adapted encoder comes back in float16, in parts of at most 15 MiB
 dapt_teacher_run() {  # SIZE SEED
-  local epochs=$EPOCHS; [[ "$1" == 100 && "$CPU" != 1 ]] && epochs=20   # the cpu profile's budget at 100
+  local epochs=$EPOCHS   # the cpu profile's budget: 20 epochs at 100 reviews, 10 at 200, the config's 6 above
+  if [[ "$CPU" != 1 ]]; then [[ "$1" == 100 ]] && epochs=20; [[ "$1" == 200 ]] && epochs=10; fi
   local o; o=$(ov teacher "$W" "$2" "$CUDA" "$epochs" none "$1" "$W/minilm_imdb") || return 1
   "$PY" "$G/allennlp_main.py" train "$D/configs/bert.json" -s "$W/runs/dapt$1_s$2" -f --include-package textflix_lib -o "$o"
 }
@@ -237,6 +243,8 @@ export DSHARDS
 if [[ "$PARTS" == *d* ]]; then
   DAPT_EPOCHS="${GPU_DAPT_EPOCHS:-4}"; DAPT_S="${GPU_DAPT_MAX_S:-170}"
   [[ "$CPU" == 1 ]] && DAPT_EPOCHS=1
+  DAPT_SIZES="${GPU_DAPT_SIZES:-500 100}"
+  [[ -f "$W/minilm_imdb/textflix_adaptation.json" ]] && log "adapted MiniLM from the bundle: not adapting again" || \
   STEP_NOTE="alone on the GPU" step adapt 240 60 0 "$PY" "$G/allennlp_main.py" adapt-encoder --transformer "$W/minilm" \
     --texts "$D/pool.jsonl" --output-dir "$W/minilm_imdb" --epochs "$DAPT_EPOCHS" --cuda-device "$CUDA" \
     --max-seconds "$DAPT_S" --include-package textflix_lib
@@ -244,17 +252,17 @@ if [[ "$PARTS" == *d* ]]; then
   if [[ -f "$W/minilm_imdb/textflix_adaptation.json" ]]; then
     [[ -f "$W/predict_input.jsonl" ]] || "$PY" "$G/gpu_tools.py" predict-input "$W" "$W/predict_input.jsonl"
     pids=()
-    for size in 500 100; do for s in 0 1 2; do
+    for size in $DAPT_SIZES; do for s in 0 1 2; do
       STEP_NOTE="6 trainings at once on the one GPU" bg step "train_dapt${size}_s$s" 200 40 0 dapt_teacher_run "$size" "$s"
     done; done
     for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
     pids=()
-    for size in 500 100; do for s in 0 1 2; do
+    for size in $DAPT_SIZES; do for s in 0 1 2; do
       [[ -f "$W/runs/dapt${size}_s$s/model.tar.gz" ]] && \
         STEP_NOTE="$DSHARDS predict processes a teacher, 6 teachers at once" bg step "predict_dapt${size}_s$s" 300 30 0 dapt_predict "$size" "$s"
     done; done
     for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
-    "$PY" "$G/gpu_tools.py" pack-encoder "$W/minilm_imdb" "$OUT" > "$W/logs/pack_encoder.log" 2>&1 || tail -5 "$W/logs/pack_encoder.log"
+    [[ -f "$B/minilm_imdb.tar.xz" ]] || "$PY" "$G/gpu_tools.py" pack-encoder "$W/minilm_imdb" "$OUT" > "$W/logs/pack_encoder.log" 2>&1 || tail -5 "$W/logs/pack_encoder.log"
   fi
 fi
 
