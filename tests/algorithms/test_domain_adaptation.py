@@ -77,3 +77,29 @@ def test_bad_settings_are_refused(tiny_bert, pool_texts, tmp_path):
         adapt_encoder(str(tiny_bert), ["one", "  "], str(tmp_path / "x"))
     with pytest.raises(ValueError, match="held_out_fraction"):
         adapt_encoder(str(tiny_bert), pool_texts, str(tmp_path / "x"), held_out_fraction=1.0)
+
+
+def test_an_interrupted_adaptation_resumes_to_the_same_encoder(tiny_bert, pool_texts, tmp_path):
+    settings = dict(epochs=3, learning_rate=1e-3, batch_size=4, max_length=32, held_out_fraction=0.2, seed=5,
+                    device="cpu")
+    whole = adapt_encoder(str(tiny_bert), pool_texts[:12], str(tmp_path / "whole"), **settings)
+
+    epochs_seen = []
+
+    def interrupt_in_epoch_3(batches):
+        epochs_seen.append(1)
+        for number, batch in enumerate(batches):
+            if len(epochs_seen) == 3 and number == 1:
+                raise KeyboardInterrupt
+            yield batch
+
+    with pytest.raises(KeyboardInterrupt):
+        adapt_encoder(str(tiny_bert), pool_texts[:12], str(tmp_path / "cut"), progress=interrupt_in_epoch_3, **settings)
+    assert (tmp_path / "cut" / "checkpoint.pt").exists() and not (tmp_path / "cut" / ADAPTATION_FILE).exists()
+    with pytest.raises(ValueError, match="belongs to another adaptation"):
+        adapt_encoder(str(tiny_bert), pool_texts[:11], str(tmp_path / "cut"), **settings)
+    resumed = adapt_encoder(str(tiny_bert), pool_texts[:12], str(tmp_path / "cut"), **settings)
+    assert resumed["resumed_after_epoch"] == 2 and resumed["losses"] == whole["losses"]
+    assert not (tmp_path / "cut" / "checkpoint.pt").exists()
+    first, again = load_file(str(tmp_path / "whole" / "model.safetensors")), load_file(str(tmp_path / "cut" / "model.safetensors"))
+    assert all(torch.equal(first[k], again[k]) for k in first)

@@ -27,7 +27,7 @@ def test_adapts_a_jsonl_file_and_refuses_to_overwrite(tiny_bert, split, tmp_path
     texts.write_text("".join(json.dumps({"text": r.text, "label": r.label}) + "\n" for r in split.train[:10]))
     out = tmp_path / "adapted"
     args = ("--transformer", str(tiny_bert), "--texts", str(texts), "--output-dir", str(out), "--epochs", "1",
-            "--batch-size", "4", "--max-length", "32", "--cuda-device", "-1")
+            "--batch-size", "4", "--max-length", "32", "--cuda-device", "-1", "--held-out-fraction", "0.2")
     report = run(*args)
     assert report["texts"] == 10 and report["corpus"] == str(texts) and (out / "model.safetensors").exists()
     assert "held-out masked-LM loss" in capsys.readouterr().out

@@ -29,6 +29,7 @@ import numpy as np
 import torch
 
 ADAPTATION_FILE = "textflix_adaptation.json"
+CHECKPOINT_FILE = "checkpoint.pt"
 
 
 def text_fingerprint(texts: Sequence[str]) -> str:
@@ -72,20 +73,22 @@ def _masked_batch(collator, batch: List[List[int]], generator: torch.Generator) 
 
 def _held_out_loss(model, collator, pieces, batch_size, device, autocast_dtype, seed) -> float:
     if not pieces:
-        return float("nan")
+        return None
     model.eval()
     generator = torch.Generator().manual_seed(seed)  # the same masks every time it is scored
     total, count = 0.0, 0
     with torch.no_grad():
         for batch in _batches(pieces, batch_size, random.Random(seed), shuffle=False):
             inputs = {k: v.to(device) for k, v in _masked_batch(collator, batch, generator).items()}
+            masked = int((inputs["labels"] != -100).sum())
+            if not masked:
+                continue
             with torch.autocast(device.type, dtype=autocast_dtype, enabled=autocast_dtype is not None):
                 loss = model(**inputs).loss
-            masked = int((inputs["labels"] != -100).sum())
             total += float(loss) * masked
             count += masked
     model.train()
-    return total / max(count, 1)
+    return total / count if count else None
 
 
 def adapt_encoder(model_dir: str, texts: Sequence[str], output_dir: str, *, epochs: float = 4.0,
@@ -100,9 +103,13 @@ def adapt_encoder(model_dir: str, texts: Sequence[str], output_dir: str, *, epoc
 
     `epochs` may be fractional. `max_seconds` stops training at the end of the first optimizer step
     past it (the schedule is not stretched; the report says so). On a CUDA device with
-    `mixed_precision`, autocast runs in bfloat16 where the GPU computes in it."""
-    from transformers import (AutoConfig, AutoModel, AutoModelForMaskedLM, AutoTokenizer,
-                              DataCollatorForLanguageModeling, get_linear_schedule_with_warmup)
+    `mixed_precision`, autocast runs in bfloat16 where the GPU computes in it.
+
+    After every epoch the training state (weights, optimizer, schedule, random generators, losses)
+    is saved to `output_dir/checkpoint.pt`; a run with the same settings, source and texts resumes
+    from it after an interruption, and the finished run deletes it."""
+    from transformers import (AutoModelForMaskedLM, AutoTokenizer, DataCollatorForLanguageModeling,
+                              get_linear_schedule_with_warmup)
 
     texts = [t for t in texts if isinstance(t, str) and t.strip()]
     if len(texts) < 2:
@@ -145,12 +152,35 @@ def adapt_encoder(model_dir: str, texts: Sequence[str], output_dir: str, *, epoc
     scheduler = get_linear_schedule_with_warmup(optimizer, int(warmup_fraction * total_steps), total_steps)
     scaler = torch.amp.GradScaler("cuda") if autocast_dtype == torch.float16 else None
 
-    losses = [{"epoch": 0, "step": 0, "held_out_mlm_loss": _held_out_loss(
-        model, collator, held_pieces, batch_size, device, autocast_dtype, seed)}]
+    settings = {"epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size,
+                "max_length": max_length, "mlm_probability": mlm_probability,
+                "warmup_fraction": warmup_fraction, "weight_decay": weight_decay,
+                "held_out_fraction": held_out_fraction, "seed": seed}
+    identity = {"settings": settings, "source": os.path.abspath(model_dir) if os.path.isdir(model_dir) else model_dir,
+                "corpus_sha1": text_fingerprint(texts)}
     generator = torch.Generator().manual_seed(seed + 1)
     rng = random.Random(seed + 2)
     step, stopped_early, running = 0, False, []
     epoch = 0
+    checkpoint = os.path.join(output_dir, CHECKPOINT_FILE)
+    resumed_from = None
+    if os.path.exists(checkpoint):
+        state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+        if state["identity"] != identity:
+            raise ValueError(f"{checkpoint} belongs to another adaptation (settings, source or texts differ); "
+                             "delete it or choose another output directory")
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        if scaler is not None and state.get("scaler"):
+            scaler.load_state_dict(state["scaler"])
+        generator.set_state(state["generator"])
+        rng.setstate(state["rng"])
+        step, epoch, losses = state["step"], state["epoch"], state["losses"]
+        resumed_from = epoch
+    else:
+        losses = [{"epoch": 0, "step": 0, "held_out_mlm_loss": _held_out_loss(
+            model, collator, held_pieces, batch_size, device, autocast_dtype, seed)}]
     while step < total_steps and not stopped_early:
         epoch += 1
         batches = _batches(train_pieces, batch_size, rng, shuffle=True)[:total_steps - step]
@@ -185,17 +215,23 @@ def adapt_encoder(model_dir: str, texts: Sequence[str], output_dir: str, *, epoc
         if not running:  # no batch of this epoch had a masked word piece
             break
         running = []
+        if step < total_steps and not stopped_early:
+            os.makedirs(output_dir, exist_ok=True)
+            torch.save({"identity": identity, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                        "scheduler": scheduler.state_dict(), "scaler": scaler.state_dict() if scaler else None,
+                        "generator": generator.get_state(), "rng": rng.getstate(), "step": step, "epoch": epoch,
+                        "losses": losses}, checkpoint + ".tmp")
+            os.replace(checkpoint + ".tmp", checkpoint)
 
     _save_encoder(model, model_dir, tokenizer, output_dir)
+    if os.path.exists(checkpoint):
+        os.remove(checkpoint)
     report = {
         "source": os.path.abspath(model_dir) if os.path.isdir(model_dir) else model_dir,
-        "corpus": corpus_name, "texts": len(texts), "corpus_sha1": text_fingerprint(texts),
+        "corpus": corpus_name, "texts": len(texts), "corpus_sha1": identity["corpus_sha1"],
         "train_texts": len(train_texts), "held_out_texts": len(held_texts),
         "train_pieces": len(train_pieces), "held_out_pieces": len(held_pieces),
-        "settings": {"epochs": epochs, "learning_rate": learning_rate, "batch_size": batch_size,
-                     "max_length": max_length, "mlm_probability": mlm_probability,
-                     "warmup_fraction": warmup_fraction, "weight_decay": weight_decay,
-                     "held_out_fraction": held_out_fraction, "seed": seed},
+        "settings": settings, "resumed_after_epoch": resumed_from,
         "device": str(device) + (f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""),
         "autocast": str(autocast_dtype).replace("torch.", "") if autocast_dtype else "float32",
         "steps": step, "planned_steps": total_steps, "stopped_early": stopped_early,

@@ -82,9 +82,11 @@ def adapt(args: argparse.Namespace) -> dict:
         progress=(lambda batches: tqdm(batches, desc="masked LM", unit="batch")) if tqdm else None,
     )
     first, last = report["losses"][0]["held_out_mlm_loss"], report["losses"][-1]["held_out_mlm_loss"]
+    loss = "no held-out texts" if first is None or last is None else f"held-out masked-LM loss {first:.3f} -> {last:.3f}"
+    resumed = f", resumed after epoch {report['resumed_after_epoch']}" if report["resumed_after_epoch"] else ""
     print(f"adapted {args.transformer} on {report['texts']} texts ({report['train_pieces']} pieces, "
-          f"{report['steps']} steps, {report['seconds']} s on {report['device']}); held-out masked-LM loss "
-          f"{first:.3f} -> {last:.3f}; saved to {args.output_dir}")
+          f"{report['steps']} steps, {report['seconds']} s on {report['device']}{resumed}); {loss}; "
+          f"saved to {args.output_dir}")
     return report
 
 
@@ -114,6 +116,7 @@ class AdaptEncoder(Subcommand):
         sub.add_argument("--seed", type=int, default=0)
         sub.add_argument("--cuda-device", type=int, default=None, help="default: the first GPU if any, else the CPU")
         sub.add_argument("--max-seconds", type=float, default=None, help="stop training after this long")
+        # an interrupted run keeps OUTPUT_DIR/checkpoint.pt (every epoch): the same command resumes it
         sub.add_argument("--force", action="store_true", help="replace an adapted encoder in --output-dir")
         sub.set_defaults(func=adapt)
         return sub
