@@ -103,3 +103,18 @@ def test_an_interrupted_adaptation_resumes_to_the_same_encoder(tiny_bert, pool_t
     assert not (tmp_path / "cut" / "checkpoint.pt").exists()
     first, again = load_file(str(tmp_path / "whole" / "model.safetensors")), load_file(str(tmp_path / "cut" / "model.safetensors"))
     assert all(torch.equal(first[k], again[k]) for k in first)
+
+
+def test_the_masked_positions_only_loss_equals_the_models_own(tiny_bert, pool_texts):
+    from transformers import AutoModelForMaskedLM, AutoTokenizer, DataCollatorForLanguageModeling
+
+    from textflix_lib.algorithms.domain_adaptation import _masked_lm_loss
+
+    tokenizer = AutoTokenizer.from_pretrained(str(tiny_bert))
+    model = AutoModelForMaskedLM.from_pretrained(str(tiny_bert)).eval()
+    torch.manual_seed(0)
+    batch = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15)(
+        [{"input_ids": ids} for ids in segment(pool_texts[:6], tokenizer, 40)])
+    assert int((batch["labels"] != -100).sum()) > 0
+    with torch.no_grad():
+        assert float(_masked_lm_loss(model, batch)) == pytest.approx(float(model(**batch).loss), rel=1e-5)
