@@ -3,6 +3,7 @@ the project venv):
 
     .venv/bin/python experiments/gpu/build_bundle.py WHEEL_DIR MINILM_FP16_DIR [BUNDLE_DIR]
     .venv/bin/python experiments/gpu/build_bundle.py --project [BUNDLE_DIR]   # the snapshot only
+    .venv/bin/python experiments/gpu/build_bundle.py --data [BUNDLE_DIR]      # data.tar.xz and the snapshot
 
 BUNDLE_DIR (default runs/gpu_bundle, git-ignored) gets three xz tarballs, about 50 MB together,
 small enough for a 64 MiB upload:
