@@ -174,22 +174,23 @@ teacher_run() {  # SEED
 }
 # allennlp predict is bound by one CPU core (cleaning, word pieces, JSON): SHARDS processes a
 # teacher, each on a contiguous part of the input, outputs joined in input order
-predict_shards() {  # SEED
-  local s=$1 k pids=() rc=0 dir="$W/runs/teacher_s$1/shards"
+predict_run() {  # RUN PROCESSES: runs/RUN/model.tar.gz predicts every review into runs/RUN/predictions.jsonl
+  local run=$1 n=$2 k pids=() rc=0; local dir="$W/runs/$run/shards"
   mkdir -p "$dir"
-  split -n "l/$SHARDS" -d -a 2 "$W/predict_input.jsonl" "$dir/in_"
+  split -n "l/$n" -d -a 2 "$W/predict_input.jsonl" "$dir/in_"
   for k in "$dir"/in_*; do
-    OMP_NUM_THREADS=1 "$PY" "$G/allennlp_main.py" predict "$W/runs/teacher_s$s/model.tar.gz" "$k" \
+    OMP_NUM_THREADS=1 "$PY" "$G/allennlp_main.py" predict "$W/runs/$run/model.tar.gz" "$k" \
       --predictor sentiment --cuda-device "$CUDA" --batch-size 64 --silent --output-file "${k/in_/out_}" \
       --include-package textflix_lib > "${k/in_/log_}" 2>&1 & pids+=($!)
   done
   for k in "${pids[@]}"; do wait "$k" || rc=1; done
   (( rc == 0 )) || { tail -n 5 "$dir"/log_*; return 1; }
-  cat "$dir"/out_* > "$W/runs/teacher_s$s/predictions.jsonl"
+  cat "$dir"/out_* > "$W/runs/$run/predictions.jsonl"
 }
+predict_shards() { predict_run "teacher_s$1" "$SHARDS"; }  # SEED
 SHARDS="${GPU_PREDICT_SHARDS:-5}"; [[ "$CPU" == 1 ]] && SHARDS=2
 export SHARDS
-export -f profile_run teacher_run predict_shards
+export -f profile_run teacher_run predict_run predict_shards
 teacher_chain() {  # SEED: train, predict every review, write the teacher file
   local s=$1
   STEP_NOTE="$NOTE_TRAIN" step "train_teacher_s$s" 200 60 0 teacher_run "$s" || return
@@ -224,18 +225,8 @@ dapt_teacher_run() {  # SIZE SEED
   "$PY" "$G/allennlp_main.py" train "$D/configs/bert.json" -s "$W/runs/dapt$1_s$2" -f --include-package textflix_lib -o "$o"
 }
 dapt_predict() {  # SIZE SEED
-  local run="dapt$1_s$2" k pids=() rc=0; local dir="$W/runs/$run/shards"
-  mkdir -p "$dir"
-  split -n "l/$DSHARDS" -d -a 2 "$W/predict_input.jsonl" "$dir/in_"
-  for k in "$dir"/in_*; do
-    OMP_NUM_THREADS=1 "$PY" "$G/allennlp_main.py" predict "$W/runs/$run/model.tar.gz" "$k" \
-      --predictor sentiment --cuda-device "$CUDA" --batch-size 64 --silent --output-file "${k/in_/out_}" \
-      --include-package textflix_lib > "${k/in_/log_}" 2>&1 & pids+=($!)
-  done
-  for k in "${pids[@]}"; do wait "$k" || rc=1; done
-  (( rc == 0 )) || { tail -n 5 "$dir"/log_*; return 1; }
-  cat "$dir"/out_* > "$W/runs/$run/predictions.jsonl"
-  "$PY" "$G/gpu_tools.py" teacher-file "$W/runs/$run/predictions.jsonl" "$W" "$W/results/teacher/$run.jsonl.gz"
+  predict_run "dapt$1_s$2" "$DSHARDS" || return 1
+  "$PY" "$G/gpu_tools.py" teacher-file "$W/runs/dapt$1_s$2/predictions.jsonl" "$W" "$W/results/teacher/dapt$1_s$2.jsonl.gz"
 }
 export -f dapt_teacher_run dapt_predict
 DSHARDS="${GPU_DAPT_SHARDS:-3}"; [[ "$CPU" == 1 ]] && DSHARDS=2
