@@ -5,13 +5,14 @@ encoder's directory as its transformer.
     allennlp adapt-encoder --output-dir runs/minilm_imdb            # the packaged MiniLM on the
                                                                     # embedded training pool
     allennlp adapt-encoder --transformer bert-base-uncased --texts my_reviews.jsonl --output-dir runs/bb_mine
-    allennlp train configs/bert.jsonnet -s runs/teacher -o '{"model.text_field_embedder.token_embedders.tokens.model_name": ...}'
+    allennlp train configs/bert_adapted.jsonnet -s runs/minilm_imdb500     # reads runs/minilm_imdb
 
 The default corpus is the embedded split's training pool (18,893 reviews), texts only: the
 labels are never read, and the validation and test reviews are not part of it, so one
 adapted encoder serves every seed and training-set size. `--texts` takes a JSON Lines file
 (a `"text"` field on every line) or a plain-text file (one text a line). The work is
-`textflix_lib.algorithms.domain_adaptation`; this file only reads the command line.
+`textflix_lib.algorithms.domain_adaptation`; this file only reads the command line. An
+interrupted run keeps `OUTPUT_DIR/checkpoint.pt` (saved every epoch); the same command resumes.
 """
 import argparse
 import json
