@@ -6,6 +6,7 @@ import pytest
 from allennlp.common.checks import ConfigurationError
 
 from textflix_lib.commands.adapt_encoder import AdaptEncoder, pool_texts, read_texts
+from textflix_lib.data.errors import DataFormatError
 
 
 def run(*argv):
@@ -39,14 +40,18 @@ def test_adapts_a_jsonl_file_and_refuses_to_overwrite(tiny_bert, split, tmp_path
 def test_bad_text_files_name_the_file_and_line(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "fine"}\n{"text": 3}\n')
-    with pytest.raises(ConfigurationError, match=r"bad.jsonl, line 2: expected an object with a \"text\" string"):
+    with pytest.raises(DataFormatError, match=r"bad.jsonl, line 2: field 'text' must be a string"):
         read_texts(str(bad))
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"text": "fine"}\n\n{"text": \n')
-    with pytest.raises(ConfigurationError, match="broken.jsonl, line 3: not JSON"):
+    with pytest.raises(DataFormatError, match="broken.jsonl, line 3: is not valid JSON"):
         read_texts(str(broken))
-    with pytest.raises(ConfigurationError, match="no such file"):
+    with pytest.raises(FileNotFoundError, match="no such file"):
         read_texts(str(tmp_path / "missing.jsonl"))
-    plain = tmp_path / "plain.txt"
-    plain.write_text("first review\n\nsecond review\n")
-    assert read_texts(str(plain)) == ["first review", "second review"]
+    one = tmp_path / "one.csv"
+    one.write_text("text\nonly one review\n")
+    with pytest.raises(ConfigurationError, match="1 texts; at least 2"):
+        read_texts(str(one))
+    unlabelled = tmp_path / "reviews.csv"
+    unlabelled.write_text("text,movie\nfirst <br />review,m1\nsecond review,m2\n")
+    assert read_texts(str(unlabelled)) == ["first\nreview", "second review"]  # cleaned as the reader cleans (<br /> a line break)

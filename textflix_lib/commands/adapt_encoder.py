@@ -9,13 +9,12 @@ encoder's directory as its transformer.
 
 The default corpus is the embedded split's training pool (18,893 reviews), texts only: the
 labels are never read, and the validation and test reviews are not part of it, so one
-adapted encoder serves every seed and training-set size. `--texts` takes a JSON Lines file
-(a `"text"` field on every line) or a plain-text file (one text a line). The work is
+adapted encoder serves every seed and training-set size. `--texts` takes what the `imdb`
+reader takes (an aclImdb split folder, a .jsonl or .csv file; labels optional, unused). The work is
 `textflix_lib.algorithms.domain_adaptation`; this file only reads the command line. An
 interrupted run keeps `OUTPUT_DIR/checkpoint.pt` (saved every epoch); the same command resumes.
 """
 import argparse
-import json
 import logging
 import os
 from typing import List
@@ -24,32 +23,17 @@ from allennlp.commands.subcommand import Subcommand
 from allennlp.common.checks import ConfigurationError
 
 from textflix_lib.algorithms.domain_adaptation import ADAPTATION_FILE, adapt_encoder
+from textflix_lib.data.formats import read_reviews
 from textflix_lib.modules.transformers_util import transformer_path
 
 logger = logging.getLogger(__name__)
 
 
 def read_texts(path: str) -> List[str]:
-    """Texts of a JSON Lines file (a "text" field a line) or of a plain-text file (a text a line);
-    errors name the file and line."""
-    if not os.path.isfile(path):
-        raise ConfigurationError(f"--texts {path}: no such file")
-    texts = []
-    jsonl = path.endswith((".jsonl", ".json"))
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            if not jsonl:
-                texts.append(line.strip())
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ConfigurationError(f"{path}, line {number}: not JSON ({error.msg})") from None
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise ConfigurationError(f"{path}, line {number}: expected an object with a \"text\" string")
-            texts.append(record["text"])
+    """The review texts of anything the `imdb` reader reads (an aclImdb split folder, .jsonl,
+    .csv/.tsv; `textflix_lib.data.formats.read_reviews`, cleaned as the reader cleans them, its
+    errors naming the file and line); labels may be absent and are not used."""
+    texts = [review.text for review in read_reviews(path)]
     if len(texts) < 2:
         raise ConfigurationError(f"{path}: {len(texts)} texts; at least 2 are needed")
     return texts
@@ -105,8 +89,8 @@ class AdaptEncoder(Subcommand):
         sub.add_argument("--transformer", default="minilm",
                          help="a local directory, a Hugging Face name in the local cache, or minilm (packaged)")
         sub.add_argument("--texts", default=None,
-                         help="unlabelled texts: .jsonl (a \"text\" field a line) or plain text (a text a line); "
-                         "default: the embedded training pool, without its labels")
+                         help="unlabelled reviews, in any format the imdb reader reads (aclImdb folder, .jsonl, "
+                         ".csv; labels optional and unused); default: the embedded training pool, without its labels")
         sub.add_argument("--output-dir", required=True, help="where the adapted encoder is saved")
         sub.add_argument("--epochs", type=float, default=4.0)
         sub.add_argument("--learning-rate", type=float, default=1e-4)
