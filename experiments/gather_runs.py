@@ -42,7 +42,7 @@ def gather(spec):
     config = json.load(open(os.path.join(run, "config.json")))
     record["train_size"] = config["dataset_reader"].get("train_size")
     record["seed"] = config["dataset_reader"].get("seed")
-    for key in ("teacher", "teacher_weight", "prediction_teacher_weight"):
+    for key in ("teacher", "teacher_weight", "prediction_teacher_weight", "prediction_teacher_windows"):
         if key in config["model"]:
             record[key] = config["model"][key]
     for name, key in (("metrics.json", "training"), ("test_metrics.json", "test")):

@@ -97,6 +97,13 @@ def main():
                         help="with --teacher-probs and st-nbsvm: refit the last student as self_training_nbsvm "
                              "does (Platt + gold temperature) and log it averaged with the teacher's log-odds at "
                              "these teacher weights (combine_log_odds), one extra record per seed")
+    parser.add_argument("--eval-teacher-views", default="",
+                        help="DIR:VIEW,VIEW (a {seed} in DIR expands): at prediction only, the teacher's log-odds of "
+                             "the validation/test reviews are the mean over these windows, DIR/<split>_<view>.npy "
+                             "(experiments/teacher_views.py); the pool keeps --teacher-probs")
+    parser.add_argument("--pool-teacher-views", default="",
+                        help="DIR:VIEW,VIEW as --eval-teacher-views, for the training split: the teacher's "
+                             "log-odds of the pool (its ranking and labelling) are the mean over these windows")
     args = parser.parse_args()
     fractions = [float(f) for f in args.fractions.split(",")] if args.fractions else []
 
@@ -111,7 +118,16 @@ def main():
         y = labels["train"][gold]
         y_pool = labels["train"][pool]
         teacher = st_data.teacher_logits(args.teacher_probs.format(seed=seed)) if args.teacher_probs else None
+        if teacher and args.pool_teacher_views:
+            folder, views = args.pool_teacher_views.rsplit(":", 1)
+            teacher["train"] = np.mean([np.load(os.path.join(folder.format(seed=seed), f"train_{v}.npy"))
+                                        for v in views.split(",")], axis=0)
         prior = teacher["train"][pool] if teacher else None
+        if teacher and args.eval_teacher_views:
+            folder, views = args.eval_teacher_views.rsplit(":", 1)
+            for s in evals:
+                teacher[s] = np.mean([np.load(os.path.join(folder.format(seed=seed), f"{s}_{v}.npy"))
+                                      for v in views.split(",")], axis=0)
         for method in args.methods.split(","):
             base = method.split("-", 1)[1] if "-" in method else method
             n_views = {"nbsvm": [0], "emb": [1], "ens": [0, 1]}[base]
@@ -185,6 +201,8 @@ def main():
                     slope, offset = final.calibration_
                     record = {"method": method, "size": args.size, "seed": seed, "round": "final_calibrated",
                               "teacher": args.teacher_probs.format(seed=seed), "teacher_weight": args.teacher_weight,
+                              "eval_teacher_views": args.eval_teacher_views.format(seed=seed),
+                              "pool_teacher_views": args.pool_teacher_views.format(seed=seed),
                               "nbsvm_C": args.nbsvm_C, "beta": args.beta, "ngrams": f"1-{args.ngram_high}",
                               "calibration": [slope, offset]}
                     for s in evals:

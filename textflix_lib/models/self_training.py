@@ -66,6 +66,13 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         `configs/self_training_teacher.jsonnet` does): the trained archive then loads and
         predicts without the original teacher file. Needs the reader's metadata (the text).
         `evaluate` also reports `student_accuracy` and `teacher_accuracy`.
+    prediction_teacher_windows : `List[List[int]]`, optional (default = `None`)
+        Other windows of a long review for the prediction teacher to read besides the one it
+        was trained on, as `[head_tokens, tail_tokens]` of its `head_tail` tokenizer
+        (`[[254, 0], [0, 254]]`: the first and the last 254 word pieces); its log-odds are
+        the mean over all of them (`ArchivedTeacher`). Reviews that fit in every window are
+        scored once. The pool is still scored through the trained window only. A teacher that
+        reads whole reviews (not through `head_tail`, e.g. NB-SVM) ignores them, with a warning.
     check_teacher_sample : `bool`, optional (default = `True`)
         Before the teacher scores the pool, check from the two configs that it was trained
         inside this run's labelled sample (same data, seed and split settings, `train_size` no
@@ -85,6 +92,7 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         teacher_cache_dir: Optional[str] = None,
         teacher_batch_size: int = 32,
         prediction_teacher_weight: float = 0.0,
+        prediction_teacher_windows: Optional[List[List[int]]] = None,
         check_teacher_sample: bool = True,
         **kwargs,
     ) -> None:
@@ -107,6 +115,9 @@ class SelfTrainingNbsvm(NbsvmClassifier):
             raise ConfigurationError(f"prediction_teacher_weight must be >= 0, got {prediction_teacher_weight}")
         self._prediction_teacher_weight = float(prediction_teacher_weight)
         self._prediction_teacher = None
+        if prediction_teacher_windows and self._prediction_teacher_weight == 0:
+            raise ConfigurationError("prediction_teacher_windows are read by the teacher at prediction: set "
+                                     "prediction_teacher_weight above 0 too")
         if self._prediction_teacher_weight > 0:
             if teacher is None:
                 raise ConfigurationError("prediction_teacher_weight > 0 needs a teacher (model.teacher)")
@@ -114,7 +125,7 @@ class SelfTrainingNbsvm(NbsvmClassifier):
             from textflix_lib.models.teacher import ArchivedTeacher
 
             self._prediction_teacher = ArchivedTeacher(self._prediction_teacher_archive(teacher), positive,
-                                                       teacher_batch_size)
+                                                       teacher_batch_size, windows=prediction_teacher_windows)
             self._student_accuracy = CategoricalAccuracy()
             self._teacher_accuracy = CategoricalAccuracy()
 

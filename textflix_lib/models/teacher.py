@@ -91,7 +91,8 @@ class ArchivedTeacher:
     `model.tar.gz` (which the host's archive carries, `include_in_archive`), not in the
     host's `weights.th`; `to(device)` moves it where the host runs."""
 
-    def __init__(self, archive: str, positive_label: str, batch_size: int = 32, cuda_device: int = -1) -> None:
+    def __init__(self, archive: str, positive_label: str, batch_size: int = 32, cuda_device: int = -1,
+                 windows: Optional[Sequence[Sequence[int]]] = None) -> None:
         from allennlp.models.archival import load_archive
 
         from textflix_lib.predictors.scoring import label_names, probability_function
@@ -108,7 +109,18 @@ class ArchivedTeacher:
             raise ConfigurationError(f"teacher {archive} has labels {names}; expected two labels, one of them "
                                      f"{positive_label!r} (the student's positive label)")
         self._column = names.index(positive_label)
-        self._score = probability_function(self.model, loaded.validation_dataset_reader)
+        reader = loaded.validation_dataset_reader
+        for window in windows or []:
+            if len(window) != 2:
+                raise ConfigurationError(f"teacher window {list(window)!r}: expected [head_tokens, tail_tokens]")
+        if windows and not isinstance(getattr(reader, "_tokenizer", None), _head_tail()):
+            logger.warning("Teacher %s reads whole reviews (its tokenizer is %s, not head_tail): the prediction "
+                           "windows %s are ignored", archive, type(getattr(reader, "_tokenizer", None)).__name__,
+                           list(windows))
+            windows = []
+        self._readers = [reader] + [_window_reader(reader, window) for window in windows or []]
+        self._scores = [probability_function(self.model, r) for r in self._readers]
+        self._score = self._scores[0]
         self.batch_size = batch_size
 
     def to(self, device) -> "ArchivedTeacher":
@@ -117,15 +129,57 @@ class ArchivedTeacher:
         return self
 
     def p_positive(self, texts: Sequence[str]) -> np.ndarray:
+        """The teacher's probability of the positive label through the trained window (the
+        windows are averaged in log-odds: `log_odds`)."""
+        return self._p_positive(self._score, texts)
+
+    def _p_positive(self, score, texts: Sequence[str]) -> np.ndarray:
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         p = np.zeros(len(texts))
         for start in range(0, len(order), self.batch_size):
             chunk = order[start:start + self.batch_size]
-            p[chunk] = self._score([texts[i] for i in chunk])[:, self._column]
+            p[chunk] = score([texts[i] for i in chunk])[:, self._column]
         return p
 
     def log_odds(self, texts: Sequence[str]) -> np.ndarray:
-        return _log_odds(self.p_positive(texts))
+        """Log-odds of the positive label; with `windows`, the mean over the trained window and
+        each other window. A text that reads the same through a window as through the trained
+        one (a review shorter than both) keeps the trained window's score, unscored again."""
+        trained = _log_odds(self._p_positive(self._score, texts))
+        if len(self._readers) == 1:
+            return trained
+        first = [_pieces(self._readers[0], text) for text in texts]
+        total = trained.copy()
+        for reader, score in zip(self._readers[1:], self._scores[1:]):
+            view = trained.copy()
+            differ = [i for i, text in enumerate(texts) if _pieces(reader, text) != first[i]]
+            if differ:
+                view[differ] = _log_odds(self._p_positive(score, [texts[i] for i in differ]))
+            total += view
+        return total / len(self._readers)
+
+
+def _pieces(reader, text: str) -> List[str]:
+    return [token.text for token in reader._tokenizer.tokenize(text)]
+
+
+def _head_tail():
+    from textflix_lib.tokenizers.head_tail import HeadTailTokenizer
+
+    return HeadTailTokenizer
+
+
+def _window_reader(reader, window: Sequence[int]):
+    """A copy of the teacher's reader whose `head_tail` tokenizer keeps another window:
+    `[head, tail]` word pieces (`[254, 0]`: the first 254; `[0, 254]`: the last 254)."""
+    import copy
+
+    tokenizer = reader._tokenizer
+    head, tail = (int(v) for v in window)
+    windowed = copy.copy(reader)
+    windowed._tokenizer = _head_tail()(tokenizer._name, head_tokens=head, tail_tokens=tail,
+                                       tokenizer_kwargs=tokenizer._user_tokenizer_kwargs)
+    return windowed
 
 
 # the reader settings that decide which reviews are a run's labelled sample
