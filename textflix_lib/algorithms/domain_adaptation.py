@@ -135,7 +135,8 @@ def adapt_encoder(model_dir: str, texts: Sequence[str], output_dir: str, *, epoc
     if not 0 <= held_out_fraction < 1:
         raise ValueError(f"held_out_fraction must be in [0, 1), got {held_out_fraction}")
     if epochs <= 0 or batch_size < 1 or learning_rate <= 0:
-        raise ValueError(f"epochs, batch_size and learning_rate must be positive, got {epochs}, {batch_size}, {learning_rate}")
+        raise ValueError("epochs, batch_size and learning_rate must be positive, "
+                         f"got {epochs}, {batch_size}, {learning_rate}")
     started = time.time()
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     autocast_dtype = None
@@ -228,7 +229,8 @@ def adapt_encoder(model_dir: str, texts: Sequence[str], output_dir: str, *, epoc
             if max_seconds is not None and time.time() - started > max_seconds:
                 stopped_early = True
                 break
-        losses.append({"epoch": epoch, "step": step, "train_mlm_loss": float(torch.stack(running).mean()) if running else None,
+        train_loss = float(torch.stack(running).mean()) if running else None
+        losses.append({"epoch": epoch, "step": step, "train_mlm_loss": train_loss,
                        "held_out_mlm_loss": _held_out_loss(model, collator, held_pieces, batch_size, device,
                                                            autocast_dtype, seed)})
         if not running:  # no batch of this epoch had a masked word piece

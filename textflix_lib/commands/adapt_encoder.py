@@ -67,7 +67,8 @@ def adapt(args: argparse.Namespace) -> dict:
         progress=(lambda batches: tqdm(batches, desc="masked LM", unit="batch")) if tqdm else None,
     )
     first, last = report["losses"][0]["held_out_mlm_loss"], report["losses"][-1]["held_out_mlm_loss"]
-    loss = "no held-out texts" if first is None or last is None else f"held-out masked-LM loss {first:.3f} -> {last:.3f}"
+    loss = ("no held-out texts" if first is None or last is None
+            else f"held-out masked-LM loss {first:.3f} -> {last:.3f}")
     resumed = f", resumed after epoch {report['resumed_after_epoch']}" if report["resumed_after_epoch"] else ""
     print(f"adapted {args.transformer} on {report['texts']} texts ({report['train_pieces']} pieces, "
           f"{report['steps']} steps, {report['seconds']} s on {report['device']}{resumed}); {loss}; "
