@@ -71,8 +71,10 @@ class SelfTrainingNbsvm(NbsvmClassifier):
         was trained on, as `[head_tokens, tail_tokens]` of its `head_tail` tokenizer
         (`[[254, 0], [0, 254]]`: the first and the last 254 word pieces); its log-odds are
         the mean over all of them (`ArchivedTeacher`). Reviews that fit in every window are
-        scored once. The pool is still scored through the trained window only. A teacher that
-        reads whole reviews (not through `head_tail`, e.g. NB-SVM) ignores them, with a warning.
+        scored once; explaining a long review (`sentence_lime`) runs the teacher through every
+        window of each perturbation. The pool is still scored through the trained window only.
+        A teacher that reads whole reviews (not through `head_tail`, e.g. NB-SVM) ignores them,
+        with a warning.
     check_teacher_sample : `bool`, optional (default = `True`)
         Before the teacher scores the pool, check from the two configs that it was trained
         inside this run's labelled sample (same data, seed and split settings, `train_size` no
