@@ -74,6 +74,19 @@ def _make(method, seed, args, emb_C):
 
 
 
+def mean_views(spec, seed, split):
+    """The mean log-odds over the windows of `spec` ("DIR:VIEW,VIEW", a {seed} in DIR expands)
+    for `split`, from experiments/teacher_views.py's DIR/<split>_<view>.npy files."""
+    folder, _, views = spec.rpartition(":")
+    if not folder or not views:
+        sys.exit(f"{spec!r}: expected DIR:VIEW[,VIEW...], e.g. 'runs/teacher_views/minilm500_s{{seed}}:64+190,254+0'")
+    paths = [os.path.join(folder.format(seed=seed), f"{split}_{view}.npy") for view in views.split(",")]
+    missing = [path for path in paths if not os.path.isfile(path)]
+    if missing:
+        sys.exit(f"{spec!r}: no scores at {missing[0]} (run experiments/teacher_views.py for that split first)")
+    return np.mean([np.load(path) for path in paths], axis=0)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--methods", default="nbsvm,emb,ens,st-nbsvm,st-emb,st-ens")
@@ -119,15 +132,11 @@ def main():
         y_pool = labels["train"][pool]
         teacher = st_data.teacher_logits(args.teacher_probs.format(seed=seed)) if args.teacher_probs else None
         if teacher and args.pool_teacher_views:
-            folder, views = args.pool_teacher_views.rsplit(":", 1)
-            teacher["train"] = np.mean([np.load(os.path.join(folder.format(seed=seed), f"train_{v}.npy"))
-                                        for v in views.split(",")], axis=0)
+            teacher["train"] = mean_views(args.pool_teacher_views, seed, "train")
         prior = teacher["train"][pool] if teacher else None
         if teacher and args.eval_teacher_views:
-            folder, views = args.eval_teacher_views.rsplit(":", 1)
             for s in evals:
-                teacher[s] = np.mean([np.load(os.path.join(folder.format(seed=seed), f"{s}_{v}.npy"))
-                                      for v in views.split(",")], axis=0)
+                teacher[s] = mean_views(args.eval_teacher_views, seed, s)
         for method in args.methods.split(","):
             base = method.split("-", 1)[1] if "-" in method else method
             n_views = {"nbsvm": [0], "emb": [1], "ens": [0, 1]}[base]

@@ -2,9 +2,9 @@
 
 The CPU teacher (`configs/bert.jsonnet`) reads the first 64 and the last 190 word pieces of a
 review; about half of IMDB's reviews are longer, and their middle is never read. This scores
-a split through other windows of the same archive (its reader's `head_tokens`/`tail_tokens`
-overridden at load: ``254+0`` is the first 254 word pieces, ``0+254`` the last 254) and
-saves one log-odds per review and window; the windows are then averaged in log-odds, at
+a split through other windows of the same archive (`ArchivedTeacher(windows=...)`, the
+model's `prediction_teacher_windows`: ``254+0`` is the first 254 word pieces, ``0+254`` the
+last 254) and saves one log-odds per review and window; the windows are then averaged in log-odds, at
 prediction only (the pool is still scored through the trained window). A review no longer
 than the window reads the same through every window and is not scored again.
 
@@ -19,7 +19,6 @@ read only to report accuracy; nothing is chosen here.
 """
 import argparse
 import itertools
-import json
 import os
 import sys
 import time
@@ -29,31 +28,6 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import st_data  # noqa: E402
-
-
-def window_scores(archive, head, tail, texts, base, batch_size):
-    """Log-odds of `texts` through the (head, tail) window; reviews whose word pieces are
-    the same as through the trained window keep `base`'s score."""
-    from allennlp.models.archival import load_archive
-
-    from textflix_lib.predictors.scoring import label_names, probability_function
-
-    loaded = load_archive(archive, overrides=json.dumps(
-        {"dataset_reader.tokenizer.head_tokens": head, "dataset_reader.tokenizer.tail_tokens": tail}))
-    trained = load_archive(archive).validation_dataset_reader._tokenizer
-    reader = loaded.validation_dataset_reader
-    loaded.model.eval()
-    column = label_names(loaded.model).index("pos")
-    score = probability_function(loaded.model, reader)
-    differ = [i for i, text in enumerate(texts)
-              if [t.text for t in reader._tokenizer.tokenize(text)] != [t.text for t in trained.tokenize(text)]]
-    out = base.copy()
-    order = sorted(differ, key=lambda i: len(texts[i]), reverse=True)
-    for s in range(0, len(order), batch_size):
-        chunk = order[s:s + batch_size]
-        p = np.clip(score([texts[i] for i in chunk])[:, column], 1e-6, 1 - 1e-6)
-        out[chunk] = np.log(p) - np.log1p(-p)
-    return out, len(differ)
 
 
 def main():
@@ -67,32 +41,32 @@ def main():
     args = parser.parse_args()
 
     import textflix_lib  # noqa: F401  registers the components
-    from allennlp.models.archival import load_archive
+    from textflix_lib.models.teacher import ArchivedTeacher, teacher_log_odds
 
-    from textflix_lib.models.teacher import teacher_log_odds
-
-    config = load_archive(args.archive).config
-    tokenizer = config["dataset_reader"]["tokenizer"]
-    trained = f"{tokenizer['head_tokens']}+{tokenizer['tail_tokens']}"
+    views = args.views.split(",")
+    try:
+        windows = [[int(v) for v in view.split("+")] for view in views]
+    except ValueError:
+        parser.error(f"--views {args.views!r}: expected windows as head+tail word pieces, e.g. 254+0,0+254")
+    teacher = ArchivedTeacher(args.archive, "pos", args.batch_size, windows=windows)
+    if teacher.trained_window is None:
+        sys.exit(f"{args.archive}: its reader does not read through the head_tail tokenizer, so it has no windows")
+    trained = "+".join(str(v) for v in teacher.trained_window)
     texts, labels, _ = st_data.split_data()
     os.makedirs(args.out, exist_ok=True)
     results = os.path.join(HERE, "results", "self_training", "teacher_views.jsonl")
     for split in args.splits.split(","):
         start = time.process_time()
+        # the trained window through the shared cache (the pool's scores are there already)
         base = teacher_log_odds(args.archive, texts[split], "pos", cache_dir=args.cache_dir)
         np.save(os.path.join(args.out, f"{split}_{trained}.npy"), base)
-        scores = {trained: base}
-        rescored = {}
-        for view in args.views.split(","):
-            path = os.path.join(args.out, f"{split}_{view}.npy")
-            if os.path.exists(path):
-                scores[view] = np.load(path)
-                continue
-            head, tail = (int(v) for v in view.split("+"))
-            scores[view], rescored[view] = window_scores(args.archive, head, tail, texts[split], base,
-                                                         args.batch_size)
-            np.save(path + ".tmp.npy", scores[view])
-            os.replace(path + ".tmp.npy", path)
+        paths = {view: os.path.join(args.out, f"{split}_{view}.npy") for view in views}
+        if not all(os.path.exists(path) for path in paths.values()):
+            for view, row in zip(views, teacher.window_log_odds(texts[split], trained=base)[1:]):
+                np.save(paths[view] + ".tmp.npy", row)
+                os.replace(paths[view] + ".tmp.npy", paths[view])
+        scores = {trained: base, **{view: np.load(path) for view, path in paths.items()}}
+        rescored = {view: int(np.count_nonzero(scores[view] != base)) for view in views}
         y = labels[split]
         record = {"archive": args.archive, "split": split, "trained": trained, "rescored": rescored,
                   "accuracy": {v: float(((z > 0).astype(int) == y).mean()) for v, z in scores.items()}}

@@ -376,7 +376,9 @@ def test_the_prediction_teacher_averages_windows_of_a_long_review(tmp_path, pool
     views = [alone(12, 20), alone(32, 0), alone(0, 32)]
     assert not np.allclose(views[0], views[1], atol=1e-4)  # the long reviews read differently
     windowed = ArchivedTeacher(str(tiny_teacher), "pos", batch_size=4, windows=[[32, 0], [0, 32]])
+    np.testing.assert_allclose(windowed.window_log_odds(texts), np.stack(views), atol=1e-4)
     np.testing.assert_allclose(windowed.log_odds(texts), np.mean(views, axis=0), atol=1e-4)
+    assert windowed.trained_window == [12, 20]
     np.testing.assert_allclose(windowed.log_odds(texts[-1:]), views[0][-1:], atol=1e-4)
     np.testing.assert_allclose(ArchivedTeacher(str(tiny_teacher), "pos").log_odds(texts), views[0], atol=1e-4)
 

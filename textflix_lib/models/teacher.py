@@ -20,6 +20,7 @@ from allennlp.common.checks import ConfigurationError
 from tqdm import tqdm
 
 from textflix_lib.data.results_cache import ResultsCache
+from textflix_lib.tokenizers.head_tail import HeadTailTokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class ArchivedTeacher:
         for window in windows or []:
             if len(window) != 2:
                 raise ConfigurationError(f"teacher window {list(window)!r}: expected [head_tokens, tail_tokens]")
-        if windows and not isinstance(getattr(reader, "_tokenizer", None), _head_tail()):
+        if windows and not isinstance(getattr(reader, "_tokenizer", None), HeadTailTokenizer):
             logger.warning("Teacher %s reads whole reviews (its tokenizer is %s, not head_tail): the prediction "
                            "windows %s are ignored", archive, type(getattr(reader, "_tokenizer", None)).__name__,
                            list(windows))
@@ -143,30 +144,36 @@ class ArchivedTeacher:
 
     def log_odds(self, texts: Sequence[str]) -> np.ndarray:
         """Log-odds of the positive label; with `windows`, the mean over the trained window and
-        each other window. A text that reads the same through a window as through the trained
-        one (a review shorter than both) keeps the trained window's score, unscored again."""
-        trained = _log_odds(self._p_positive(self._score, texts))
-        if len(self._readers) == 1:
-            return trained
-        first = [_pieces(self._readers[0], text) for text in texts]
-        total = trained.copy()
+        each other window (`window_log_odds`)."""
+        return self.window_log_odds(texts).mean(axis=0)
+
+    def window_log_odds(self, texts: Sequence[str], trained: Optional[np.ndarray] = None) -> np.ndarray:
+        """``(windows, len(texts))`` log-odds: row 0 through the trained window (or `trained`,
+        when the caller has those scores already), then one row per other window. A text that
+        reads the same through a window as through the trained one (a review shorter than both)
+        keeps the trained window's score, unscored again."""
+        if trained is None:
+            trained = _log_odds(self._p_positive(self._score, texts))
+        rows = [np.asarray(trained, dtype=float)]
+        first = [_pieces(self._readers[0], text) for text in texts] if len(self._readers) > 1 else []
         for reader, score in zip(self._readers[1:], self._scores[1:]):
-            view = trained.copy()
+            view = rows[0].copy()
             differ = [i for i, text in enumerate(texts) if _pieces(reader, text) != first[i]]
             if differ:
                 view[differ] = _log_odds(self._p_positive(score, [texts[i] for i in differ]))
-            total += view
-        return total / len(self._readers)
+            rows.append(view)
+        return np.stack(rows)
+
+    @property
+    def trained_window(self) -> Optional[List[int]]:
+        """`[head_tokens, tail_tokens]` of the window the teacher was trained on (None when its
+        reader does not read through `head_tail`)."""
+        tokenizer = getattr(self._readers[0], "_tokenizer", None)
+        return [tokenizer.head_tokens, tokenizer.tail_tokens] if isinstance(tokenizer, HeadTailTokenizer) else None
 
 
 def _pieces(reader, text: str) -> List[str]:
     return [token.text for token in reader._tokenizer.tokenize(text)]
-
-
-def _head_tail():
-    from textflix_lib.tokenizers.head_tail import HeadTailTokenizer
-
-    return HeadTailTokenizer
 
 
 def _window_reader(reader, window: Sequence[int]):
@@ -177,8 +184,8 @@ def _window_reader(reader, window: Sequence[int]):
     tokenizer = reader._tokenizer
     head, tail = (int(v) for v in window)
     windowed = copy.copy(reader)
-    windowed._tokenizer = _head_tail()(tokenizer._name, head_tokens=head, tail_tokens=tail,
-                                       tokenizer_kwargs=tokenizer._user_tokenizer_kwargs)
+    windowed._tokenizer = HeadTailTokenizer(tokenizer._name, head_tokens=head, tail_tokens=tail,
+                                            tokenizer_kwargs=tokenizer._user_tokenizer_kwargs)
     return windowed
 
 
