@@ -312,11 +312,12 @@ def amp_bench(out_json, profile_txt, tiny):
 
 # ---------------------------------------------------------------- teacher outputs
 
-def predict_input(work, out):
-    """Every review of the pool, validation and test as the predictor's input: id, split, text."""
+def predict_input(work, out, splits="pool,validation,test"):
+    """Every review of `splits` (default the pool, validation and test) as the predictor's
+    input: id, split, text."""
     count = 0
     with open(out, "w", encoding="utf-8") as handle:
-        for name in ("pool", "validation", "test"):
+        for name in splits.split(","):
             with open(os.path.join(work, "data", f"{name}.jsonl"), encoding="utf-8") as source:
                 for line in source:
                     record = json.loads(line)
@@ -327,12 +328,12 @@ def predict_input(work, out):
     return 0
 
 
-def teacher_file(predictions, work, out_gz):
+def teacher_file(predictions, work, out_gz, splits="pool,validation,test"):
     """The predictor's output, in input order, as {"id", "split", "p_pos"}; checks that every
-    input review got exactly one prediction, and reports accuracy per split against the gold."""
+    input review (of `splits`) got exactly one prediction, and reports accuracy per split against the gold."""
     gold = {}
     order = []
-    for name in ("pool", "validation", "test"):
+    for name in splits.split(","):
         with open(os.path.join(work, "data", f"{name}.jsonl"), encoding="utf-8") as source:
             for line in source:
                 record = json.loads(line)
@@ -356,6 +357,34 @@ def teacher_file(predictions, work, out_gz):
             handle.write(json.dumps(row) + "\n")
     print(json.dumps({"teacher_file": out_gz, "reviews": counts,
                       "accuracy": {s: round(correct[s] / counts[s], 4) for s in counts}}))
+    return 0
+
+
+def pseudo_train(work, seed, pseudo, out):
+    """A training file: the gold sample of `seed` (train500_seed{seed}.jsonl) and the pool reviews
+    listed in `pseudo` (JSONL of {"id", "label"}: experiments/pseudo_teacher.py export) with
+    those labels in place of their own."""
+    labels = {}
+    with open(pseudo, encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            labels[record["id"]] = record["label"]
+    count = 0
+    with open(out, "w", encoding="utf-8") as handle:
+        with open(os.path.join(work, "data", f"train500_seed{seed}.jsonl"), encoding="utf-8") as source:
+            for line in source:
+                handle.write(line if line.endswith("\n") else line + "\n")
+                count += 1
+        with open(os.path.join(work, "data", "pool.jsonl"), encoding="utf-8") as source:
+            for line in source:
+                record = json.loads(line)
+                if record["id"] in labels:
+                    record["label"] = labels.pop(record["id"])
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    count += 1
+    if labels and os.environ.get("GPU_MODE") != "cpu":  # a rehearsal keeps a few pool reviews only
+        raise SystemExit(f"{pseudo}: {len(labels)} ids are not in the pool (first: {next(iter(labels))})")
+    print(json.dumps({"train_file": out, "reviews": count}))
     return 0
 
 
@@ -505,4 +534,4 @@ if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     sys.exit({"verify-record": verify_record, "versions": versions, "overrides": overrides,
               "make-bert": make_bert, "amp-bench": amp_bench, "predict-input": predict_input,
-              "teacher-file": teacher_file, "pack-encoder": pack_encoder, "summarize": summarize}[command](*args))
+              "teacher-file": teacher_file, "pseudo-train": pseudo_train, "pack-encoder": pack_encoder, "summarize": summarize}[command](*args))

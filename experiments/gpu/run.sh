@@ -123,7 +123,7 @@ INC=(--include-package textflix_lib)
 export W D CUDA PY G EPOCHS CPU
 ov() { "$PY" "$G/gpu_tools.py" overrides "$@"; }
 
-PARTS="${GPU_PARTS:-abc}"   # a: mixed precision; b and c: the profile runs and the teachers (together); d: adapted MiniLM and its teachers
+PARTS="${GPU_PARTS:-abc}"   # a: mixed precision; b and c: the profile runs and the teachers (together); d: adapted MiniLM and its teachers; p: second teachers on pseudo-labels
 
 # ---- A. mixed precision
 export GPU_AMP_TINY=$TINY
@@ -174,10 +174,10 @@ teacher_run() {  # SEED
 }
 # allennlp predict is bound by one CPU core (cleaning, word pieces, JSON): SHARDS processes a
 # teacher, each on a contiguous part of the input, outputs joined in input order
-predict_run() {  # RUN PROCESSES: runs/RUN/model.tar.gz predicts every review into runs/RUN/predictions.jsonl
-  local run=$1 n=$2 k pids=() rc=0; local dir="$W/runs/$run/shards"
+predict_run() {  # RUN PROCESSES [INPUT]: runs/RUN/model.tar.gz predicts every review (of INPUT) into runs/RUN/predictions.jsonl
+  local run=$1 n=$2 input=${3:-$W/predict_input.jsonl} k pids=() rc=0; local dir="$W/runs/$run/shards"
   mkdir -p "$dir"
-  split -n "l/$n" -d -a 2 "$W/predict_input.jsonl" "$dir/in_"
+  split -n "l/$n" -d -a 2 "$input" "$dir/in_"
   for k in "$dir"/in_*; do
     OMP_NUM_THREADS=1 "$PY" "$G/allennlp_main.py" predict "$W/runs/$run/model.tar.gz" "$k" \
       --predictor sentiment --cuda-device "$CUDA" --batch-size 64 --silent --output-file "${k/in_/out_}" \
@@ -255,6 +255,37 @@ if [[ "$PARTS" == *d* ]]; then
     for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
     [[ -f "$B/minilm_imdb.tar.xz" ]] || "$PY" "$G/gpu_tools.py" pack-encoder "$W/minilm_imdb" "$OUT" > "$W/logs/pack_encoder.log" 2>&1 || tail -5 "$W/logs/pack_encoder.log"
   fi
+fi
+
+# ---- P. second teachers (experiments/pseudo_teacher.py): configs/bert.jsonnet trained on the gold
+# sample + pool reviews with the pair's pseudo-labels (GPU_PSEUDO: the export's folder), gradual
+# unfreezing off for these short schedules; each then predicts validation and test
+pseudo_run() {  # NAME SEED FILE_PREFIX EPOCHS
+  local name=$1 s=$2 prefix=$3 epochs=$4 run="$1_s$2"
+  "$PY" "$G/gpu_tools.py" pseudo-train "$W" "$s" "$PSEUDO/${prefix}_seed$s.jsonl" "$W/data/train_$run.jsonl" || return 1
+  local o; o=$(ov teacher "$W" "$s" "$CUDA" "$epochs") || return 1
+  o=$("$PY" -c 'import json, sys; o = json.loads(sys.argv[1]); o["train_data_path"] = sys.argv[2]
+o["trainer.learning_rate_scheduler.gradual_unfreezing"] = False; print(json.dumps(o))' "$o" "$W/data/train_$run.jsonl") || return 1
+  "$PY" "$G/allennlp_main.py" train "$D/configs/bert.json" -s "$W/runs/$run" -f --include-package textflix_lib -o "$o" || return 1
+  predict_run "$run" 2 "$W/predict_vt.jsonl" || return 1
+  "$PY" "$G/gpu_tools.py" teacher-file "$W/runs/$run/predictions.jsonl" "$W" "$W/results/pseudo/$run.jsonl.gz" validation,test
+}
+export -f pseudo_run
+if [[ "$PARTS" == *p* ]]; then
+  PSEUDO="${GPU_PSEUDO:-$REPO/runs/pseudo}"; export PSEUDO
+  mkdir -p "$W/results/pseudo"
+  "$PY" "$G/gpu_tools.py" predict-input "$W" "$W/predict_vt.jsonl" validation,test
+  PEPOCHS=2; P1=1; [[ "$CPU" == 1 ]] && PEPOCHS=1
+  pids=()
+  # NAME:FILE_PREFIX:EPOCHS
+  for v in ${GPU_PSEUDO_VARIANTS:-top2000e2:pseudo2000:$PEPOCHS top4000e1:pseudo4000:$P1 top8000e1:pseudo8000:$P1 rand4000e1:pseudorand4000:$P1 top4000e2:pseudo4000:$PEPOCHS}; do
+    IFS=: read -r name prefix epochs <<< "$v"
+    for s in ${GPU_PSEUDO_SEEDS:-0 1 2}; do
+      STEP_NOTE="15 trainings (then 2 predict processes each) at once on the one GPU" bg step "pseudo_${name}_s$s" 400 60 0 pseudo_run "$name" "$s" "$prefix" "$epochs"
+    done
+  done
+  for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
+  tar -C "$W/results" -cf "$OUT/pseudo_scores.tar" pseudo
 fi
 
 # ---- collect: summary.json and results.tar.gz (logs, phases, profile, result lines, teacher files)
