@@ -123,7 +123,7 @@ INC=(--include-package textflix_lib)
 export W D CUDA PY G EPOCHS CPU
 ov() { "$PY" "$G/gpu_tools.py" overrides "$@"; }
 
-PARTS="${GPU_PARTS:-abc}"   # a: mixed precision; b and c: the profile runs and the teachers (together); d: adapted MiniLM and its teachers; p: second teachers on pseudo-labels
+PARTS="${GPU_PARTS:-abc}"   # a: mixed precision; b and c: the profile runs and the teachers (together); d: adapted MiniLM and its teachers; p: second teachers on pseudo-labels; t: the teacher recipe grid
 
 # ---- A. mixed precision
 export GPU_AMP_TINY=$TINY
@@ -286,6 +286,58 @@ if [[ "$PARTS" == *p* ]]; then
   done
   for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
   tar -C "$W/results" -cf "$OUT/pseudo_scores.tar" pseudo
+fi
+
+# ---- T. the teacher's recipe on validation: configs/bert.jsonnet at 500 reviews, seeds 0-2, with
+# other epochs, learning rates and unfreezing (GPU_GRID: NAME:EPOCHS:LR:GRADUAL_UNFREEZING ...);
+# every training validates once at the end; the GPU_GRID_TOP variants best on mean validation
+# accuracy then predict every review (pool, validation, test) for the self-training experiments
+grid_run() {  # NAME SEED EPOCHS LR GRADUAL_UNFREEZING
+  local run="$1_s$2"
+  local o; o=$(ov teacher "$W" "$2" "$CUDA" "$3") || return 1
+  o=$("$PY" -c 'import json, sys; o = json.loads(sys.argv[1]); o["trainer.optimizer.lr"] = float(sys.argv[2])
+o["trainer.learning_rate_scheduler.gradual_unfreezing"] = sys.argv[3] == "true"; print(json.dumps(o))' "$o" "$4" "$5") || return 1
+  "$PY" "$G/allennlp_main.py" train "$D/configs/bert.json" -s "$W/runs/$run" -f --include-package textflix_lib -o "$o"
+}
+grid_predict() {  # RUN
+  predict_run "$1" "$GSHARDS" || return 1
+  "$PY" "$G/gpu_tools.py" teacher-file "$W/runs/$1/predictions.jsonl" "$W" "$W/results/grid/$1.jsonl.gz"
+}
+export -f grid_run grid_predict
+if [[ "$PARTS" == *t* ]]; then
+  mkdir -p "$W/results/grid"
+  GEPOCHS=1; [[ "$CPU" == 1 ]] || GEPOCHS=""
+  GRID="${GPU_GRID:-base:6:2e-4:true e8:8:2e-4:true e10:10:2e-4:true lr1e-4:6:1e-4:true lr3e-4:6:3e-4:true nogu_e4:4:1e-4:false nogu_e6:6:1e-4:false}"
+  pids=()
+  for v in $GRID; do
+    IFS=: read -r name epochs lr gu <<< "$v"
+    for s in 0 1 2; do
+      STEP_NOTE="21 trainings at once on the one GPU" bg step "grid_${name}_s$s" 300 60 150 grid_run "$name" "$s" "${GEPOCHS:-$epochs}" "$lr" "$gu"
+    done
+  done
+  for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
+  "$PY" - "$W" "${GPU_GRID_TOP:-2}" > "$W/results/grid/validation.json" <<'PYEOF'
+import glob, json, os, sys
+work, top = sys.argv[1], int(sys.argv[2])
+found = {}
+for path in glob.glob(os.path.join(work, "runs", "*_s[0-9]", "metrics.json")):
+    run = os.path.basename(os.path.dirname(path))
+    found.setdefault(run.rsplit("_s", 1)[0], {})[run] = json.load(open(path)).get("best_validation_accuracy")
+means = {name: sum(runs.values()) / len(runs) for name, runs in found.items() if len(runs) == 3 and None not in runs.values()}
+best = sorted(means, key=lambda n: -means[n])[:top]
+print(json.dumps({"runs": found, "mean_validation": means, "chosen": best}, indent=1, sort_keys=True))
+PYEOF
+  cp "$W/results/grid/validation.json" "$OUT/grid_validation.json"; cat "$OUT/grid_validation.json"
+  GSHARDS="${GPU_GRID_SHARDS:-3}"; [[ "$CPU" == 1 ]] && GSHARDS=2; export GSHARDS
+  [[ -f "$W/predict_input.jsonl" ]] || "$PY" "$G/gpu_tools.py" predict-input "$W" "$W/predict_input.jsonl"
+  pids=()
+  for name in $("$PY" -c 'import json, sys; print(" ".join(json.load(open(sys.argv[1]))["chosen"]))' "$W/results/grid/validation.json"); do
+    for s in 0 1 2; do
+      STEP_NOTE="$GSHARDS predict processes a teacher, 6 teachers at once" bg step "predict_grid_${name}_s$s" 300 40 0 grid_predict "${name}_s$s"
+    done
+  done
+  for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
+  tar -C "$W/results" -cf "$OUT/grid_scores.tar" grid
 fi
 
 # ---- collect: summary.json and results.tar.gz (logs, phases, profile, result lines, teacher files)
