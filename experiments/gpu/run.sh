@@ -123,7 +123,7 @@ INC=(--include-package textflix_lib)
 export W D CUDA PY G EPOCHS CPU
 ov() { "$PY" "$G/gpu_tools.py" overrides "$@"; }
 
-PARTS="${GPU_PARTS:-abc}"   # a: mixed precision; b and c: the profile runs and the teachers (together); d: adapted MiniLM and its teachers; p: second teachers on pseudo-labels; t: the teacher recipe grid
+PARTS="${GPU_PARTS:-abc}"   # a: mixed precision; b and c: the profile runs and the teachers (together); d: adapted MiniLM and its teachers; p: second teachers on pseudo-labels; t: the teacher recipe grid; w: window augmentation
 
 # ---- A. mixed precision
 export GPU_AMP_TINY=$TINY
@@ -174,18 +174,19 @@ teacher_run() {  # SEED
 }
 # allennlp predict is bound by one CPU core (cleaning, word pieces, JSON): SHARDS processes a
 # teacher, each on a contiguous part of the input, outputs joined in input order
-predict_run() {  # RUN PROCESSES [INPUT]: runs/RUN/model.tar.gz predicts every review (of INPUT) into runs/RUN/predictions.jsonl
-  local run=$1 n=$2 input=${3:-$W/predict_input.jsonl} k pids=() rc=0; local dir="$W/runs/$run/shards"
+predict_run() {  # RUN PROCESSES [INPUT [OVERRIDES [OUTPUT]]]: runs/RUN/model.tar.gz predicts every review (of INPUT) into runs/RUN/predictions.jsonl (OUTPUT)
+  local run=$1 n=$2 input=${3:-$W/predict_input.jsonl} over=${4:-} output=${5:-$W/runs/$1/predictions.jsonl} k pids=() rc=0
+  local dir; dir="$(dirname "$output")/shards_$(basename "$output" .jsonl)"
   mkdir -p "$dir"
   split -n "l/$n" -d -a 2 "$input" "$dir/in_"
   for k in "$dir"/in_*; do
-    OMP_NUM_THREADS=1 "$PY" "$G/allennlp_main.py" predict "$W/runs/$run/model.tar.gz" "$k" \
+    OMP_NUM_THREADS=1 "$PY" "$G/allennlp_main.py" predict "$W/runs/$run/model.tar.gz" "$k" ${over:+-o "$over"} \
       --predictor sentiment --cuda-device "$CUDA" --batch-size 64 --silent --output-file "${k/in_/out_}" \
       --include-package textflix_lib > "${k/in_/log_}" 2>&1 & pids+=($!)
   done
   for k in "${pids[@]}"; do wait "$k" || rc=1; done
   (( rc == 0 )) || { tail -n 5 "$dir"/log_*; return 1; }
-  cat "$dir"/out_* > "$W/runs/$run/predictions.jsonl"
+  cat "$dir"/out_* > "$output"
 }
 predict_shards() { predict_run "teacher_s$1" "$SHARDS"; }  # SEED
 SHARDS="${GPU_PREDICT_SHARDS:-5}"; [[ "$CPU" == 1 ]] && SHARDS=2
@@ -338,6 +339,48 @@ PYEOF
   done
   for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
   tar -C "$W/results" -cf "$OUT/grid_scores.tar" grid
+fi
+
+# ---- W. window augmentation: configs/bert.jsonnet at 500 reviews, seeds 0-2, whose training
+# reviews are also read through other windows (the imdb reader's train_windows: GPU_WINDOW_VARIANTS,
+# NAME:WINDOWS); each scores validation through its own window and the first and last 254 word
+# pieces; the first variant (or GPU_WINDOW_FULL) also scores every review through its own window
+# and the test split through the other two, for the self-training experiments
+window_run() {  # NAME SEED WINDOWS_JSON
+  local run="$1_s$2"
+  local o; o=$(ov teacher "$W" "$2" "$CUDA" "$EPOCHS") || return 1
+  o=$("$PY" -c 'import json, sys; o = json.loads(sys.argv[1]); o["dataset_reader.train_windows"] = json.loads(sys.argv[2])
+print(json.dumps(o))' "$o" "$3") || return 1
+  "$PY" "$G/allennlp_main.py" train "$D/configs/bert.json" -s "$W/runs/$run" -f --include-package textflix_lib -o "$o" || return 1
+  for view in 254+0 0+254; do
+    predict_run "$run" 1 "$W/predict_val.jsonl" "{\"dataset_reader.tokenizer.head_tokens\": ${view%+*}, \"dataset_reader.tokenizer.tail_tokens\": ${view#*+}}" "$W/runs/$run/val_$view.jsonl" || return 1
+  done
+  predict_run "$run" 1 "$W/predict_val.jsonl" "" "$W/runs/$run/val_own.jsonl" || return 1
+  mkdir -p "$W/results/windows/$run" && cp "$W/runs/$run"/val_*.jsonl "$W/results/windows/$run/"
+  if [[ "$1" == "$WFULL" ]]; then
+    predict_run "$run" 4 || return 1
+    "$PY" "$G/gpu_tools.py" teacher-file "$W/runs/$run/predictions.jsonl" "$W" "$W/results/windows/$run.jsonl.gz" || return 1
+    for view in 254+0 0+254; do
+      predict_run "$run" 2 "$W/predict_test.jsonl" "{\"dataset_reader.tokenizer.head_tokens\": ${view%+*}, \"dataset_reader.tokenizer.tail_tokens\": ${view#*+}}" "$W/results/windows/$run/test_$view.jsonl" || return 1
+    done
+  fi
+}
+export -f window_run
+if [[ "$PARTS" == *w* ]]; then
+  mkdir -p "$W/results/windows"
+  "$PY" "$G/gpu_tools.py" predict-input "$W" "$W/predict_val.jsonl" validation
+  "$PY" "$G/gpu_tools.py" predict-input "$W" "$W/predict_test.jsonl" test
+  [[ -f "$W/predict_input.jsonl" ]] || "$PY" "$G/gpu_tools.py" predict-input "$W" "$W/predict_input.jsonl"
+  WVARIANTS="${GPU_WINDOW_VARIANTS:-aug2:[[254,0],[0,254]] aug1:[[254,0]]}"
+  WFULL="${GPU_WINDOW_FULL:-${WVARIANTS%%:*}}"; export WFULL
+  pids=()
+  for v in $WVARIANTS; do
+    for s in 0 1 2; do
+      STEP_NOTE="6 trainings at once on the one GPU, then their predictions" bg step "window_${v%%:*}_s$s" 400 60 0 window_run "${v%%:*}" "$s" "${v#*:}"
+    done
+  done
+  for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
+  tar -C "$W/results" -cf "$OUT/window_scores.tar" windows
 fi
 
 # ---- collect: summary.json and results.tar.gz (logs, phases, profile, result lines, teacher files)

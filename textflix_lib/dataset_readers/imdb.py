@@ -1,7 +1,7 @@
 import json
 import logging
 import os
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from allennlp.common.checks import ConfigurationError
 from allennlp.data import DatasetReader, Instance, Token, TokenIndexer, Tokenizer
@@ -19,6 +19,7 @@ from textflix_lib.data.imdb import (
     cross_validation_split,
     embedded_split,
 )
+from textflix_lib.tokenizers.head_tail import HeadTailTokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,14 @@ class ImdbReader(DatasetReader):
     include_metadata : `bool`, optional (default = `True`)
         Add the `metadata` field. Models that do not take a `metadata` argument (AllenNLP's
         `basic_classifier`) need `false`.
+    train_windows : `List[List[int]]`, optional (default = `None`)
+        Window augmentation for a `head_tail` tokenizer: each review **of the run's training
+        data** (the scope of `train_size`; not a cross-validation run's held-out fold) is also
+        read through these other `[head_tokens, tail_tokens]` windows, one more instance per
+        window that reads other word pieces than the windows before it (so only reviews longer
+        than a window add instances). `[[254, 0], [0, 254]]` adds the first and the last 254
+        word pieces of a long review to its head + tail: the middle, which the tokenizer's own
+        window skips, is read in training as it is by a teacher's `prediction_teacher_windows`.
     """
 
     def __init__(
@@ -102,6 +111,7 @@ class ImdbReader(DatasetReader):
         folds: Optional[int] = None,
         fold: int = 0,
         held_out: bool = False,
+        train_windows: Optional[List[List[int]]] = None,
         serialization_dir: Optional[str] = None,
         **kwargs,
     ) -> None:
@@ -122,6 +132,7 @@ class ImdbReader(DatasetReader):
         if held_out and folds is None:
             raise ConfigurationError("held_out reads one cross-validation fold: it needs folds")
         self._tokenizer = tokenizer or WhitespaceTokenizer()
+        self.train_windows = _check_windows(train_windows, self._tokenizer)
         self._token_indexers = token_indexers or {"tokens": SingleIdTokenIndexer()}
         self.train_size = train_size
         self.seed = seed
@@ -180,13 +191,20 @@ class ImdbReader(DatasetReader):
         return held_out if self.held_out else kept
 
     def _read(self, file_path: str) -> Iterable[Instance]:
+        windows = self.train_windows if self.is_training_data(file_path) and not self.held_out else None
         for review in self.shard_iterable(self.reviews(file_path)):
-            yield self.text_to_instance(review.text, review.label, review.metadata)
+            if windows:
+                for tokens in self._tokenizer.tokenize_windows(review.text, windows):  # type: ignore[attr-defined]
+                    yield self._instance(tokens, review.text, review.label, review.metadata)
+            else:
+                yield self.text_to_instance(review.text, review.label, review.metadata)
 
     def text_to_instance(  # type: ignore[override]
         self, text: str, label: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None
     ) -> Instance:
-        tokens = self._tokenizer.tokenize(text)
+        return self._instance(self._tokenizer.tokenize(text), text, label, metadata)
+
+    def _instance(self, tokens, text: str, label: Optional[str], metadata: Optional[Dict[str, Any]]) -> Instance:
         if self.max_tokens is not None:
             tokens = tokens[: self.max_tokens]
         if not tokens:
@@ -202,6 +220,26 @@ class ImdbReader(DatasetReader):
 
     def apply_token_indexers(self, instance: Instance) -> None:
         instance.fields["tokens"].token_indexers = self._token_indexers  # type: ignore
+
+
+def _check_windows(windows: Optional[List[List[int]]], tokenizer: Tokenizer) -> Optional[List[List[int]]]:
+    """`train_windows` as `[[head, tail], ...]`, or a ConfigurationError that says what is wrong."""
+    if not windows:
+        return None
+    if not isinstance(tokenizer, HeadTailTokenizer):
+        raise ConfigurationError(
+            f"train_windows reads other windows of a head_tail tokenizer; this reader's tokenizer is "
+            f"{type(tokenizer).__name__}")
+    checked = []
+    for window in windows:
+        if (not isinstance(window, (list, tuple)) or len(window) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in window)
+                or sum(window) < 1):
+            raise ConfigurationError(
+                f"train_windows: each window is [head_tokens, tail_tokens], two integers >= 0 that keep "
+                f"at least one word piece; got {window!r}")
+        checked.append([int(window[0]), int(window[1])])
+    return checked
 
 
 def _training_data_path(serialization_dir: Optional[str]) -> Optional[str]:

@@ -1,4 +1,4 @@
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 from allennlp.common.checks import ConfigurationError
 from allennlp.data import Token, Tokenizer
@@ -53,11 +53,26 @@ class HeadTailTokenizer(PretrainedTransformerTokenizer):
         self.tail_tokens = tail_tokens
 
     def tokenize(self, text: str) -> List[Token]:
+        return self.add_special_tokens(_cut(super().tokenize(text), self.head_tokens, self.tail_tokens))
+
+    def tokenize_windows(self, text: str, windows: Sequence[Sequence[int]]) -> List[List[Token]]:
+        """
+        The text through this tokenizer's window, then through each of `windows`
+        (`[head_tokens, tail_tokens]`, e.g. `[254, 0]` for the first 254 word pieces), leaving
+        out a window that reads the same word pieces as one before it (every window of a review
+        shorter than them all reads the whole review: one sequence). The text is split into
+        word pieces once.
+        """
         pieces = super().tokenize(text)
-        if len(pieces) > self.head_tokens + self.tail_tokens:
-            tail = pieces[len(pieces) - self.tail_tokens :] if self.tail_tokens else []
-            pieces = pieces[: self.head_tokens] + tail
-        return self.add_special_tokens(pieces)
+        sequences: List[List[Token]] = []
+        seen: List[List[str]] = []
+        for head, tail in [(self.head_tokens, self.tail_tokens), *windows]:
+            cut = _cut(pieces, int(head), int(tail))
+            key = [token.text for token in cut]
+            if key not in seen:
+                seen.append(key)
+                sequences.append(self.add_special_tokens(cut))
+        return sequences
 
     def _to_params(self) -> Dict[str, Any]:
         return {
@@ -67,3 +82,10 @@ class HeadTailTokenizer(PretrainedTransformerTokenizer):
             "tail_tokens": self.tail_tokens,
             "tokenizer_kwargs": self._user_tokenizer_kwargs,
         }
+
+
+def _cut(pieces: List[Token], head: int, tail: int) -> List[Token]:
+    """The first `head` and the last `tail` word pieces of a sequence longer than both."""
+    if len(pieces) <= head + tail:
+        return pieces
+    return pieces[:head] + (pieces[len(pieces) - tail :] if tail else [])
