@@ -176,7 +176,7 @@ teacher_run() {  # SEED
 # teacher, each on a contiguous part of the input, outputs joined in input order
 predict_run() {  # RUN PROCESSES [INPUT [OVERRIDES [OUTPUT]]]: runs/RUN/model.tar.gz predicts every review (of INPUT) into runs/RUN/predictions.jsonl (OUTPUT)
   local run=$1 n=$2 input=${3:-$W/predict_input.jsonl} over=${4:-} output=${5:-$W/runs/$1/predictions.jsonl} k pids=() rc=0
-  local dir; dir="$(dirname "$output")/shards_$(basename "$output" .jsonl)"
+  local dir="$W/runs/$run/shards_$(basename "$output" .jsonl)"
   mkdir -p "$dir"
   split -n "l/$n" -d -a 2 "$input" "$dir/in_"
   for k in "$dir"/in_*; do
@@ -347,23 +347,26 @@ fi
 # pieces; the first variant (or GPU_WINDOW_FULL) also scores every review through its own window
 # and the test split through the other two, for the self-training experiments
 window_run() {  # NAME SEED WINDOWS_JSON
-  local run="$1_s$2"
+  local run="$1_s$2" view pids=() rc=0
   local o; o=$(ov teacher "$W" "$2" "$CUDA" "$EPOCHS") || return 1
   o=$("$PY" -c 'import json, sys; o = json.loads(sys.argv[1]); o["dataset_reader.train_windows"] = json.loads(sys.argv[2])
 print(json.dumps(o))' "$o" "$3") || return 1
   "$PY" "$G/allennlp_main.py" train "$D/configs/bert.json" -s "$W/runs/$run" -f --include-package textflix_lib -o "$o" || return 1
+  mkdir -p "$W/results/windows/$run"
+  # every prediction of this run at once: validation (and for WFULL test) through the other two
+  # windows; through its own window validation alone, or for WFULL every review
   for view in 254+0 0+254; do
-    predict_run "$run" 1 "$W/predict_val.jsonl" "{\"dataset_reader.tokenizer.head_tokens\": ${view%+*}, \"dataset_reader.tokenizer.tail_tokens\": ${view#*+}}" "$W/runs/$run/val_$view.jsonl" || return 1
+    local ov_json="{\"dataset_reader.tokenizer.head_tokens\": ${view%+*}, \"dataset_reader.tokenizer.tail_tokens\": ${view#*+}}"
+    predict_run "$run" 1 "$W/predict_val.jsonl" "$ov_json" "$W/results/windows/$run/val_$view.jsonl" & pids+=($!)
+    [[ "$1" == "$WFULL" ]] && { predict_run "$run" 2 "$W/predict_test.jsonl" "$ov_json" "$W/results/windows/$run/test_$view.jsonl" & pids+=($!); }
   done
-  predict_run "$run" 1 "$W/predict_val.jsonl" "" "$W/runs/$run/val_own.jsonl" || return 1
-  mkdir -p "$W/results/windows/$run" && cp "$W/runs/$run"/val_*.jsonl "$W/results/windows/$run/"
   if [[ "$1" == "$WFULL" ]]; then
-    predict_run "$run" 4 || return 1
-    "$PY" "$G/gpu_tools.py" teacher-file "$W/runs/$run/predictions.jsonl" "$W" "$W/results/windows/$run.jsonl.gz" || return 1
-    for view in 254+0 0+254; do
-      predict_run "$run" 2 "$W/predict_test.jsonl" "{\"dataset_reader.tokenizer.head_tokens\": ${view%+*}, \"dataset_reader.tokenizer.tail_tokens\": ${view#*+}}" "$W/results/windows/$run/test_$view.jsonl" || return 1
-    done
+    ( predict_run "$run" 4 && "$PY" "$G/gpu_tools.py" teacher-file "$W/runs/$run/predictions.jsonl" "$W" "$W/results/windows/$run.jsonl.gz" ) & pids+=($!)
+  else
+    predict_run "$run" 1 "$W/predict_val.jsonl" "" "$W/results/windows/$run/val_own.jsonl" & pids+=($!)
   fi
+  for p in "${pids[@]}"; do wait "$p" || rc=1; done
+  return $rc
 }
 export -f window_run
 if [[ "$PARTS" == *w* ]]; then
