@@ -118,3 +118,49 @@ def test_too_few_reviews_for_the_folds_name_the_path():
 def test_the_pool_reader_refuses_folds():
     with pytest.raises(ConfigurationError, match="imdb_pool does not take cross-validation folds"):
         DatasetReader.from_params(Params({"type": "imdb_pool", "train_size": 20, "folds": 3}))
+
+
+def _head_tail(head=64, tail=190):
+    from textflix_lib.tokenizers.head_tail import HeadTailTokenizer
+
+    return HeadTailTokenizer("minilm", head_tokens=head, tail_tokens=tail)
+
+
+def test_train_windows_add_the_long_training_reviews_other_windows():
+    """Window augmentation: each training review longer than the window is also read through
+    the first and the last 254 word pieces; short ones once; validation is read as it is."""
+    tokenizer = _head_tail()
+    plain = list(ImdbReader(tokenizer=tokenizer, train_size=30, seed=1).read("train"))
+    augmented = list(ImdbReader(tokenizer=tokenizer, train_size=30, seed=1,
+                                train_windows=[[254, 0], [0, 254]]).read("train"))
+    lengths = [len(tokenizer.tokenize_windows(i["metadata"]["text"], [[254, 0], [0, 254]])) for i in plain]
+    assert set(lengths) == {1, 3}  # the sample has short and long reviews
+    assert len(augmented) == sum(lengths)
+    # the instances of one review follow each other: its own window, then the others, same label
+    position = 0
+    for instance, count in zip(plain, lengths):
+        group = augmented[position:position + count]
+        assert [t.text for t in group[0]["tokens"].tokens] == [t.text for t in instance["tokens"].tokens]
+        assert {g["label"].label for g in group} == {instance["label"].label}
+        assert len({tuple(t.text for t in g["tokens"].tokens) for g in group}) == count
+        position += count
+    validation = ImdbReader(tokenizer=tokenizer, train_windows=[[254, 0], [0, 254]]).read("validation")
+    assert sum(1 for _ in validation) == 1000
+
+
+def test_train_windows_leave_a_held_out_fold_alone():
+    options = dict(tokenizer=_head_tail(), train_size=30, seed=1, folds=3, fold=0, held_out=True)
+    assert len(list(ImdbReader(train_windows=[[254, 0]], **options).read("train"))) == 10
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"train_windows": [[254, 0]]}, "train_windows reads other windows of a head_tail tokenizer"),
+    ({"train_windows": [[254]], "tokenizer": "head_tail"}, r"each window is \[head_tokens, tail_tokens\]"),
+    ({"train_windows": [[-1, 20]], "tokenizer": "head_tail"}, "got \\[-1, 20\\]"),
+    ({"train_windows": [[0, 0]], "tokenizer": "head_tail"}, "keep at least one word piece"),
+])
+def test_bad_train_windows_are_configuration_errors(options, message):
+    if options.get("tokenizer") == "head_tail":
+        options = {**options, "tokenizer": _head_tail()}
+    with pytest.raises(ConfigurationError, match=message):
+        ImdbReader(**options)

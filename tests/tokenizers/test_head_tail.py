@@ -49,3 +49,22 @@ def test_config_round_trip():
 def test_bad_lengths_are_named(head, tail):
     with pytest.raises(ConfigurationError, match="head_tokens and tail_tokens"):
         HeadTailTokenizer("minilm", head_tokens=head, tail_tokens=tail)
+
+
+def test_windows_read_other_parts_of_a_long_review_and_skip_repeats(pieces):
+    tokenizer = HeadTailTokenizer("minilm", head_tokens=5, tail_tokens=7)
+    windows = tokenizer.tokenize_windows(LONG, [[12, 0], [0, 12], [5, 7], [6, 6]])
+    texts = [[t.text for t in w] for w in windows]
+    # its own window first (the same as tokenize), then the first 12 and the last 12 pieces;
+    # [5, 7] repeats its own window and is left out
+    assert texts[0] == [t.text for t in tokenizer.tokenize(LONG)]
+    assert texts[1] == ["[CLS]"] + pieces[:12] + ["[SEP]"]
+    assert texts[2] == ["[CLS]"] + pieces[-12:] + ["[SEP]"]
+    assert texts[3] == ["[CLS]"] + pieces[:6] + pieces[-6:] + ["[SEP]"]
+    assert len(windows) == 4
+
+
+def test_a_short_review_reads_the_same_through_every_window():
+    tokenizer = HeadTailTokenizer("minilm", head_tokens=5, tail_tokens=7)
+    windows = tokenizer.tokenize_windows("A fine film.", [[12, 0], [0, 12]])
+    assert [[t.text for t in w] for w in windows] == [["[CLS]", "a", "fine", "film", ".", "[SEP]"]]
