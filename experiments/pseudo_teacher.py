@@ -16,7 +16,8 @@ as `{"id", "label"}` (the hidden labels are read only to log how many are right)
 `report` (here): reads second teachers' scores of validation and test (`{"id", "split",
 "p_pos"}` gzipped JSONL, one per seed and variant, from the GPU run: experiments/gpu/run.sh
 part p) and prints the teacher alone, and the pair student + second teacher for a grid of w,
-validation first; `--test` adds the test split for the chosen variant and w.
+validation first; `--test` adds the test split for the chosen variant and w; `--mix` also
+averages the second teacher with the first one read through its windows.
 """
 import argparse
 import glob
@@ -30,6 +31,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import st_data  # noqa: E402
+from self_training import mean_views  # noqa: E402
 from textflix_lib.algorithms.nbsvm import NBSVM  # noqa: E402
 from textflix_lib.algorithms.self_training import (  # noqa: E402
     NBSVMLearner,
@@ -113,6 +115,7 @@ def report(args):
     for seed in [int(s) for s in args.seeds.split(",")]:
         final, _, _, teacher = student(seed)
         z = {s: student_log_odds(final, ngrams[s]) for s in splits}
+        first = {s: mean_views(args.mix, seed, s) for s in splits} if args.mix else None
         for path in sorted(glob.glob(args.scores.format(seed=seed))):
             found = read_scores(path)
             record = {"seed": seed, "scores": path}
@@ -123,6 +126,9 @@ def report(args):
                 record[f"{s}_student"] = float(((z[s] > 0) == labels[s]).mean())
                 for w in weights:
                     record[f"{s}_pair2_w{w:g}"] = float(((combine_log_odds(z[s], t2, w) > 0) == labels[s]).mean())
+                    for share in (0.25, 0.5) if first else ():  # both teachers: the first's windows and this one
+                        both = (1 - share) * first[s] + share * t2
+                        record[f"{s}_both{share:g}_w{w:g}"] = float(((combine_log_odds(z[s], both, w) > 0) == labels[s]).mean())
             st_data.append_result(out, record)
             print(json.dumps(record), flush=True)
 
@@ -142,6 +148,8 @@ def main():
     r.add_argument("--weights", default="0.2,0.33,0.5,0.75,1,1.5,2")
     r.add_argument("--name", default="pseudo_teacher_val")
     r.add_argument("--test", action="store_true")
+    r.add_argument("--mix", default="", help="DIR:VIEW,VIEW (as self_training.py --eval-teacher-views): also the pair "
+                   "with the mean of the first teacher's windows and the second teacher (shares 0.25 and 0.5)")
     args = parser.parse_args()
     export(args) if args.command == "export" else report(args)
 
