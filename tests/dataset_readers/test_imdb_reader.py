@@ -120,6 +120,12 @@ def test_the_pool_reader_refuses_folds():
         DatasetReader.from_params(Params({"type": "imdb_pool", "train_size": 20, "folds": 3}))
 
 
+def test_the_pool_reader_refuses_train_windows():
+    with pytest.raises(ConfigurationError, match="imdb_pool does not take train_windows"):
+        DatasetReader.from_params(Params({"type": "imdb_pool", "train_size": 20, "train_windows": [[254, 0]],
+                                          "tokenizer": {"type": "head_tail", "model_name": "minilm"}}))
+
+
 def _head_tail(head=64, tail=190):
     from textflix_lib.tokenizers.head_tail import HeadTailTokenizer
 

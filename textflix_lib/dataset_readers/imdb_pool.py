@@ -41,6 +41,9 @@ class ImdbPoolReader(ImdbReader):
         if self.folds is not None:
             raise ConfigurationError("imdb_pool does not take cross-validation folds (allennlp tune "
                                      "cross-validates configs that read with the imdb reader)")
+        if self.train_windows is not None:
+            raise ConfigurationError("imdb_pool does not take train_windows (the self-training model reads "
+                                     "whole reviews; window augmentation is for a head_tail transformer's imdb reader)")
         if unlabelled_size is not None and unlabelled_size < 0:
             raise ConfigurationError(f"unlabelled_size must be 0 or more, got {unlabelled_size}")
         self.unlabelled_size = unlabelled_size
