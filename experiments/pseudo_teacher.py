@@ -1,7 +1,8 @@
 """Issue 10: a second teacher learned from the pair's most confident pseudo-labels.
 
 The registered pair (the self-trained NB-SVM taught by a fine-tuned MiniLM, averaged with that
-MiniLM at prediction) labels the unlabelled pool better than either member. A second MiniLM
+MiniLM at prediction) is the best labeller this work has: 0.904 on validation against 0.870 for
+its MiniLM teacher alone, 0.877-0.883 of the pool's labels right. A second MiniLM
 fine-tuned on the gold reviews plus the pair's K most confident pool reviews (class-balanced
 by rank, `select_confident`) may be a better teacher at prediction time than the first.
 
