@@ -119,7 +119,8 @@ class ArchivedTeacher:
                            "windows %s are ignored", archive, type(getattr(reader, "_tokenizer", None)).__name__,
                            list(windows))
             windows = []
-        self._readers = [reader] + [_window_reader(reader, window) for window in windows or []]
+        self._windows = [[int(v) for v in window] for window in windows or []]
+        self._readers = [reader] + [_window_reader(reader, window) for window in self._windows]
         self._scores = [probability_function(self.model, r) for r in self._readers]
         self._score = self._scores[0]
         self.batch_size = batch_size
@@ -155,10 +156,14 @@ class ArchivedTeacher:
         if trained is None:
             trained = _log_odds(self._p_positive(self._score, texts))
         rows = [np.asarray(trained, dtype=float)]
-        first = [_pieces(self._readers[0], text) for text in texts] if len(self._readers) > 1 else []
-        for reader, score in zip(self._readers[1:], self._scores[1:]):
+        if not self._windows:
+            return np.stack(rows)
+        # every window's word pieces of each text, the text split into word pieces once
+        tokenizer = self._readers[0]._tokenizer
+        cuts = [[[t.text for t in cut] for cut in tokenizer.window_pieces(text, self._windows)] for text in texts]
+        for k, score in enumerate(self._scores[1:], start=1):
             view = rows[0].copy()
-            differ = [i for i, text in enumerate(texts) if _pieces(reader, text) != first[i]]
+            differ = [i for i in range(len(texts)) if cuts[i][k] != cuts[i][0]]
             if differ:
                 view[differ] = _log_odds(self._p_positive(score, [texts[i] for i in differ]))
             rows.append(view)
@@ -170,10 +175,6 @@ class ArchivedTeacher:
         reader does not read through `head_tail`)."""
         tokenizer = getattr(self._readers[0], "_tokenizer", None)
         return [tokenizer.head_tokens, tokenizer.tail_tokens] if isinstance(tokenizer, HeadTailTokenizer) else None
-
-
-def _pieces(reader, text: str) -> List[str]:
-    return [token.text for token in reader._tokenizer.tokenize(text)]
 
 
 def _window_reader(reader, window: Sequence[int]):

@@ -55,19 +55,24 @@ class HeadTailTokenizer(PretrainedTransformerTokenizer):
     def tokenize(self, text: str) -> List[Token]:
         return self.add_special_tokens(_cut(super().tokenize(text), self.head_tokens, self.tail_tokens))
 
-    def tokenize_windows(self, text: str, windows: Sequence[Sequence[int]]) -> List[List[Token]]:
+    def window_pieces(self, text: str, windows: Sequence[Sequence[int]]) -> List[List[Token]]:
         """
-        The text through this tokenizer's window, then through each of `windows`
-        (`[head_tokens, tail_tokens]`, e.g. `[254, 0]` for the first 254 word pieces), leaving
-        out a window that reads the same word pieces as one before it (every window of a review
-        shorter than them all reads the whole review: one sequence). The text is split into
-        word pieces once.
+        The text's word pieces (no special tokens) through this tokenizer's window, then through
+        each of `windows` (`[head_tokens, tail_tokens]`, e.g. `[254, 0]` for the first 254), one
+        list per window, repeats included. The text is split into word pieces once.
         """
         pieces = super().tokenize(text)
+        return [_cut(pieces, int(head), int(tail)) for head, tail in [(self.head_tokens, self.tail_tokens), *windows]]
+
+    def tokenize_windows(self, text: str, windows: Sequence[Sequence[int]]) -> List[List[Token]]:
+        """
+        The text through this tokenizer's window, then through each of `windows`, leaving out a
+        window that reads the same word pieces as one before it (every window of a review
+        shorter than them all reads the whole review: one sequence); special tokens added.
+        """
         sequences: List[List[Token]] = []
         seen: List[List[str]] = []
-        for head, tail in [(self.head_tokens, self.tail_tokens), *windows]:
-            cut = _cut(pieces, int(head), int(tail))
+        for cut in self.window_pieces(text, windows):
             key = [token.text for token in cut]
             if key not in seen:
                 seen.append(key)
