@@ -290,14 +290,19 @@ if [[ "$PARTS" == *p* ]]; then
 fi
 
 # ---- T. the teacher's recipe on validation: configs/bert.jsonnet at 500 reviews, seeds 0-2, with
-# other epochs, learning rates and unfreezing (GPU_GRID: NAME:EPOCHS:LR:GRADUAL_UNFREEZING ...);
+# other epochs, learning rates, unfreezing and context (GPU_GRID: NAME:EPOCHS:LR:GRADUAL_UNFREEZING[:HEAD+TAIL]
+# ...; HEAD+TAIL: the head_tail tokenizer's word pieces, 64+190 if left out);
 # every training validates once at the end; the GPU_GRID_TOP variants best on mean validation
 # accuracy then predict every review (pool, validation, test) for the self-training experiments
-grid_run() {  # NAME SEED EPOCHS LR GRADUAL_UNFREEZING
+grid_run() {  # NAME SEED EPOCHS LR GRADUAL_UNFREEZING [HEAD+TAIL]
   local run="$1_s$2"
   local o; o=$(ov teacher "$W" "$2" "$CUDA" "$3") || return 1
   o=$("$PY" -c 'import json, sys; o = json.loads(sys.argv[1]); o["trainer.optimizer.lr"] = float(sys.argv[2])
-o["trainer.learning_rate_scheduler.gradual_unfreezing"] = sys.argv[3] == "true"; print(json.dumps(o))' "$o" "$4" "$5") || return 1
+o["trainer.learning_rate_scheduler.gradual_unfreezing"] = sys.argv[3] == "true"
+if sys.argv[4]:
+    head, tail = (int(n) for n in sys.argv[4].split("+"))
+    o["dataset_reader.tokenizer.head_tokens"], o["dataset_reader.tokenizer.tail_tokens"] = head, tail
+print(json.dumps(o))' "$o" "$4" "$5" "${6:-}") || return 1
   "$PY" "$G/allennlp_main.py" train "$D/configs/bert.json" -s "$W/runs/$run" -f --include-package textflix_lib -o "$o"
 }
 grid_predict() {  # RUN
@@ -311,9 +316,9 @@ if [[ "$PARTS" == *t* ]]; then
   GRID="${GPU_GRID:-base:6:2e-4:true e8:8:2e-4:true e10:10:2e-4:true lr1e-4:6:1e-4:true lr3e-4:6:3e-4:true nogu_e4:4:1e-4:false nogu_e6:6:1e-4:false}"
   pids=()
   for v in $GRID; do
-    IFS=: read -r name epochs lr gu <<< "$v"
+    IFS=: read -r name epochs lr gu context <<< "$v"
     for s in 0 1 2; do
-      STEP_NOTE="21 trainings at once on the one GPU" bg step "grid_${name}_s$s" 300 60 150 grid_run "$name" "$s" "${GEPOCHS:-$epochs}" "$lr" "$gu"
+      STEP_NOTE="$(( $(wc -w <<< "$GRID") * 3 )) trainings at once on the one GPU" bg step "grid_${name}_s$s" "${GPU_GRID_TRAIN_MAX_S:-300}" 60 150 grid_run "$name" "$s" "${GEPOCHS:-$epochs}" "$lr" "$gu" "${context:-}"
     done
   done
   for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
