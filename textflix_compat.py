@@ -25,7 +25,10 @@ load. Each fix is for one measured breakage (``shared/brief/environment.md``):
    the dtype of ``amp_dtype()``: bfloat16 on GPUs that have it (compute capability 8.0 and up:
    A100, H100, H200), which needs no gradient scaler (float16's range is the reason for one),
    else float16 with ``torch.amp.GradScaler("cuda")`` as before. ``TEXTFLIX_AMP_DTYPE=float16``
-   (or ``bfloat16``) overrides the choice. ``use_amp`` on a CPU is still refused by AllenNLP.
+   (or ``bfloat16``) overrides the choice. ``use_amp`` on a CPU, which AllenNLP refuses, trains
+   under ``torch.amp.autocast("cpu", torch.bfloat16)`` instead (forward and loss; no scaler):
+   on CPUs with bfloat16 units (AMX, AVX512-BF16) the products run several times faster
+   (docs/models.md measures it); elsewhere torch emulates bfloat16, and it is slower.
    Inside the autocast, attention avoids cuDNN's kernels, which build a plan for every new input
    shape: that, not float16 arithmetic, made AllenNLP's AMP slower than float32 on an H200 with
    length-bucketed batches (measured in docs/gpu.md; TEXTFLIX_AMP_CUDNN_ATTENTION=1 keeps cuDNN).
@@ -264,6 +267,31 @@ class _CudaAmp:
         return torch.amp.GradScaler("cuda", *args, **kwargs)
 
 
+def _on_cpu(cuda_device) -> bool:
+    """Whether a trainer given `cuda_device` runs on the CPU (None: the first GPU if any, as
+    AllenNLP decides)."""
+    import torch
+
+    if cuda_device is None:
+        return torch.cuda.device_count() == 0
+    if isinstance(cuda_device, torch.device):
+        return cuda_device.type == "cpu"
+    return int(cuda_device) < 0
+
+
+def _log_cpu_amp():
+    import logging
+
+    import torch
+
+    logger = logging.getLogger("textflix_compat")
+    if torch.ops.mkldnn._is_mkldnn_bf16_supported():
+        logger.info("use_amp on the CPU: forward passes in bfloat16 (torch.amp.autocast('cpu'))")
+    else:
+        logger.warning("use_amp on the CPU: this CPU has no bfloat16 arithmetic; torch emulates it, "
+                       "which is slower than float32")
+
+
 def _modern_amp_in_trainer(exec_module):
     def run(module):
         exec_module(module)
@@ -273,17 +301,39 @@ def _modern_amp_in_trainer(exec_module):
         trainer = module.GradientDescentTrainer
         original_init = trainer.__init__
 
+        import inspect
+
+        signature = inspect.signature(original_init)
+
         def __init__(self, *args, **kwargs):
-            original_init(self, *args, **kwargs)  # refuses use_amp on a CPU, as before
-            self._amp_dtype = amp_dtype() if self._use_amp else None
+            bound = signature.bind(self, *args, **kwargs)
+            cpu_amp = bool(bound.arguments.get("use_amp")) and _on_cpu(bound.arguments.get("cuda_device"))
+            if cpu_amp:  # AllenNLP would refuse it: it trains without AMP, the forward autocast below
+                bound.arguments["use_amp"] = False
+            original_init(*bound.args, **bound.kwargs)
+            self._cpu_amp = cpu_amp
+            self._amp_dtype = amp_dtype() if self._use_amp else (torch.bfloat16 if cpu_amp else None)
+            if cpu_amp:
+                _log_cpu_amp()
             # bfloat16 has float32's exponent range: no loss scaling, and the trainer takes its
             # plain path (loss.backward(), optimizer.step())
             if self._amp_dtype == torch.bfloat16 and self._ddp_wrapped_model is None:
                 self._scaler = None
 
+        original_batch_outputs = trainer.batch_outputs
+
+        def batch_outputs(self, batch, for_training):
+            if getattr(self, "_cpu_amp", False):
+                with torch.amp.autocast("cpu", dtype=torch.bfloat16):
+                    return original_batch_outputs(self, batch, for_training)
+            return original_batch_outputs(self, batch, for_training)
+
         __init__.__doc__ = original_init.__doc__
         __init__.__wrapped__ = original_init
         trainer.__init__ = __init__
+        batch_outputs.__doc__ = original_batch_outputs.__doc__
+        batch_outputs.__wrapped__ = original_batch_outputs
+        trainer.batch_outputs = batch_outputs
 
     return run
 

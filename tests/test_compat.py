@@ -108,8 +108,9 @@ def test_allennlp_predict_names_the_bad_line(nbsvm_archive, tmp_path):
 DEPRECATED_CUDA_AMP = r".*torch\.cuda\.amp"
 
 
-def tiny_trainer(tmp_path, **kwargs):
-    """A real GradientDescentTrainer over a two-weight regression model and 8 instances."""
+def tiny_trainer(tmp_path, validation=False, **kwargs):
+    """A real GradientDescentTrainer over a two-weight regression model and 8 instances (and
+    the same 8 as validation data with `validation`)."""
     from allennlp.data import Instance, Vocabulary
     from allennlp.data.data_loaders import SimpleDataLoader
     from allennlp.data.fields import TensorField
@@ -130,6 +131,9 @@ def tiny_trainer(tmp_path, **kwargs):
     loader = SimpleDataLoader(instances, batch_size=4)
     model = Regression()
     loader.index_with(model.vocab)
+    if validation:
+        kwargs["validation_data_loader"] = SimpleDataLoader(instances, batch_size=4)
+        kwargs["validation_data_loader"].index_with(model.vocab)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     return GradientDescentTrainer(model, optimizer, loader, num_epochs=2, serialization_dir=str(tmp_path),
                                   cuda_device=-1, enable_default_callbacks=False, **kwargs)
@@ -149,9 +153,31 @@ def test_trainer_trains_without_the_deprecated_cuda_amp_calls(tmp_path):
     assert trainer._scaler is None and trainer._amp_dtype is None
 
 
-def test_trainer_still_refuses_use_amp_on_a_cpu(tmp_path):
-    with pytest.raises(ValueError, match="Using AMP requires a cuda device"):
-        tiny_trainer(tmp_path, use_amp=True)
+def test_use_amp_on_a_cpu_trains_the_forward_pass_in_bfloat16(tmp_path):
+    """AllenNLP refuses use_amp on a CPU; with the compat layer the forward pass and loss run
+    under torch's CPU autocast in bfloat16 (no gradient scaler), the weights stay float32, and
+    validation runs in it too."""
+    seen = []
+    trainer = tiny_trainer(tmp_path, use_amp=True, validation=True)
+    hook = trainer.model.linear.register_forward_hook(lambda module, args, output: seen.append(output.dtype))
+    weight = trainer.model.linear.weight.detach().clone()
+    metrics = trainer.train()
+    hook.remove()
+    assert trainer._cpu_amp and trainer._amp_dtype == torch.bfloat16 and trainer._scaler is None
+    assert not trainer._use_amp  # AllenNLP's own (CUDA) AMP paths stay off
+    assert seen and set(seen) == {torch.bfloat16}
+    assert len(seen) == 2 * (2 + 2)  # 2 epochs of 2 training and 2 validation batches
+    assert trainer.model.linear.weight.dtype == torch.float32
+    assert not torch.equal(weight, trainer.model.linear.weight)
+    assert "validation_loss" in metrics
+
+
+def test_without_use_amp_a_cpu_trainer_stays_in_float32(tmp_path):
+    seen = []
+    trainer = tiny_trainer(tmp_path)
+    trainer.model.linear.register_forward_hook(lambda module, args, output: seen.append(output.dtype))
+    trainer.train()
+    assert not trainer._cpu_amp and set(seen) == {torch.float32}
 
 
 def test_trainer_autocast_and_scaler_are_torch_amp_for_cuda():
