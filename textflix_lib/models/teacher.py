@@ -47,11 +47,15 @@ def teacher_log_odds(
     batch_size: int = 32,
     cuda_device: int = -1,
     progress: bool = True,
+    mixed_precision: bool = False,
 ) -> np.ndarray:
-    """log p(positive_label) - log p(other) of `archive`'s model for every text."""
+    """log p(positive_label) - log p(other) of `archive`'s model for every text (with
+    `mixed_precision`, scored under `textflix_lib.precision.inference_autocast`: bfloat16 on a
+    CPU; those scores have a cache of their own, `<sha1>.mixed.jsonl`)."""
     if not os.path.isfile(archive):
         raise ConfigurationError(f"teacher archive {archive!r} does not exist (expected a model.tar.gz)")
-    cache_path = Path(cache_dir or DEFAULT_CACHE_DIR) / f"{file_sha1(archive)}.jsonl"
+    suffix = ".mixed.jsonl" if mixed_precision else ".jsonl"
+    cache_path = Path(cache_dir or DEFAULT_CACHE_DIR) / f"{file_sha1(archive)}{suffix}"
     keys = [text_sha1(text) for text in texts]
     with ResultsCache(cache_path, key=lambda record: record["text_sha1"]) as cache:
         todo: List[int] = []
@@ -62,7 +66,7 @@ def teacher_log_odds(
                 seen.add(key)
         if todo:
             _score_into(cache, archive, [texts[i] for i in todo], [keys[i] for i in todo], positive_label,
-                        batch_size, cuda_device, progress)
+                        batch_size, cuda_device, progress, mixed_precision)
         logger.info("Teacher %s: %d texts, %d scored now, cache %s", archive, len(texts), len(todo), cache_path)
         p = np.array([cache.get(key)["p_positive"] for key in keys], dtype=float)
     return _log_odds(p)
@@ -74,8 +78,8 @@ def _log_odds(p: np.ndarray) -> np.ndarray:
 
 
 def _score_into(cache: ResultsCache, archive: str, texts: List[str], keys: List[str], positive_label: str,
-                batch_size: int, cuda_device: int, progress: bool) -> None:
-    teacher = ArchivedTeacher(archive, positive_label, batch_size, cuda_device)
+                batch_size: int, cuda_device: int, progress: bool, mixed_precision: bool = False) -> None:
+    teacher = ArchivedTeacher(archive, positive_label, batch_size, cuda_device, mixed_precision=mixed_precision)
     starts = range(0, len(texts), batch_size)
     for start in tqdm(starts, desc="teacher scores", unit="batch", disable=not progress):
         p = teacher.p_positive(texts[start:start + batch_size])
@@ -85,7 +89,8 @@ def _score_into(cache: ResultsCache, archive: str, texts: List[str], keys: List[
 
 class ArchivedTeacher:
     """A trained model as a teacher: `p_positive(texts)` and `log_odds(texts)` score
-    texts with the archive's own reader and model, in batches of `batch_size` (longest first).
+    texts with the archive's own reader and model, in batches of `batch_size` (longest first);
+    with `mixed_precision`, under `textflix_lib.precision.inference_autocast` (bfloat16 on a CPU).
 
     Kept inside a student for prediction (`self_training_nbsvm`'s `prediction_teacher_weight`),
     it is deliberately not a `torch.nn.Module` attribute of its host: its weights stay in its own
@@ -93,7 +98,7 @@ class ArchivedTeacher:
     host's `weights.th`; `to(device)` moves it where the host runs."""
 
     def __init__(self, archive: str, positive_label: str, batch_size: int = 32, cuda_device: int = -1,
-                 windows: Optional[Sequence[Sequence[int]]] = None) -> None:
+                 windows: Optional[Sequence[Sequence[int]]] = None, mixed_precision: bool = False) -> None:
         from allennlp.models.archival import load_archive
 
         from textflix_lib.predictors.scoring import label_names, probability_function
@@ -121,7 +126,9 @@ class ArchivedTeacher:
             windows = []
         self._windows = [[int(v) for v in window] for window in windows or []]
         self._readers = [reader] + [_window_reader(reader, window) for window in self._windows]
-        self._scores = [probability_function(self.model, r) for r in self._readers]
+        self.mixed_precision = bool(mixed_precision)
+        self._scores = [probability_function(self.model, r, mixed_precision=self.mixed_precision)
+                        for r in self._readers]
         self._score = self._scores[0]
         self.batch_size = batch_size
 

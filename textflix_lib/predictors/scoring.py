@@ -22,6 +22,7 @@ from allennlp.nn import util as nn_util
 from textflix_lib.algorithms.calibration import apply_temperature, choose_calibration
 from textflix_lib.algorithms.lime import BatchScorer, LimeExplainer, Segmenter, TextExplainer
 from textflix_lib.algorithms.lime.explainer import DEFAULT_KERNEL_WIDTH
+from textflix_lib.precision import inference_autocast
 
 PredictTexts = Callable[[List[str]], numpy.ndarray]
 
@@ -67,13 +68,15 @@ def calibration_temperature(model: Model, calibration_file: Union[None, str, Seq
     return float(choose_calibration(paths, model_fingerprint(model), label_names(model))["temperature"])
 
 
-def probability_function(model: Model, reader: DatasetReader, temperature: float = 1.0) -> PredictTexts:
+def probability_function(model: Model, reader: DatasetReader, temperature: float = 1.0,
+                         mixed_precision: bool = False) -> PredictTexts:
     """``texts -> (len(texts), labels) probabilities`` for any classifier whose output has
     `probs`: the archive's own reader tokenizes (n-grams, word pieces, ...), the model scores
     the whole list as one batch (`BatchScorer` decides the batches). Unlike
     `forward_on_instances` it skips `make_output_human_readable`, which LIME does not need.
     With `temperature` T other than 1 the probabilities are temperature-scaled,
-    ``softmax(log(p) / T)`` (`textflix_lib.algorithms.calibration`)."""
+    ``softmax(log(p) / T)`` (`textflix_lib.algorithms.calibration`). With `mixed_precision` the
+    forward pass runs under `textflix_lib.precision.inference_autocast` (bfloat16 on a CPU)."""
 
     def predict_texts(texts: List[str]) -> numpy.ndarray:
         instances: List[Instance] = []
@@ -83,10 +86,11 @@ def probability_function(model: Model, reader: DatasetReader, temperature: float
             instances.append(instance)
         batch = Batch(instances)
         batch.index_instances(model.vocab)
-        inputs = nn_util.move_to_device(batch.as_tensor_dict(), model._get_prediction_device())
-        with torch.no_grad():
+        device = model._get_prediction_device()
+        inputs = nn_util.move_to_device(batch.as_tensor_dict(), device)
+        with torch.no_grad(), inference_autocast(torch.device("cpu") if device < 0 else device, mixed_precision):
             probs = model(**inputs)["probs"]
-        probs = probs.detach().cpu().numpy().astype(float)
+        probs = probs.detach().float().cpu().numpy().astype(float)
         return probs if temperature == 1.0 else apply_temperature(probs, temperature)
 
     return predict_texts
