@@ -23,7 +23,7 @@ from textflix_lib.resources import PACKAGED_TRANSFORMERS
 CONFIG_FILES = sorted(path.name for path in CONFIGS.glob("*.jsonnet"))
 TRANSFORMER_LINE = re.compile(r'^local transformer = "([^"]+)";$', re.MULTILINE)
 # the depth of each hub model or local encoder a config names, for its tiny stand-in
-HUB_MODEL_LAYERS = {"bert-large-uncased": 24, "runs/minilm_imdb": 6}
+HUB_MODEL_LAYERS = {"bert-large-uncased": 24, "runs/minilm_imdb": 6, "runs/encoders/all-mpnet-base-v2": 12}
 
 
 def test_every_config_is_listed():
