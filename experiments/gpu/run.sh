@@ -279,10 +279,12 @@ if [[ "$PARTS" == *p* ]]; then
   PEPOCHS=2; P1=1; [[ "$CPU" == 1 ]] && PEPOCHS=1
   pids=()
   # NAME:FILE_PREFIX:EPOCHS
-  for v in ${GPU_PSEUDO_VARIANTS:-top2000e2:pseudo2000:$PEPOCHS top4000e1:pseudo4000:$P1 top8000e1:pseudo8000:$P1 rand4000e1:pseudorand4000:$P1 top4000e2:pseudo4000:$PEPOCHS}; do
+  VARIANTS="${GPU_PSEUDO_VARIANTS:-top2000e2:pseudo2000:$PEPOCHS top4000e1:pseudo4000:$P1 top8000e1:pseudo8000:$P1 rand4000e1:pseudorand4000:$P1 top4000e2:pseudo4000:$PEPOCHS}"
+  SEEDS="${GPU_PSEUDO_SEEDS:-0 1 2}"
+  for v in $VARIANTS; do
     IFS=: read -r name prefix epochs <<< "$v"
-    for s in ${GPU_PSEUDO_SEEDS:-0 1 2}; do
-      STEP_NOTE="15 trainings (then 2 predict processes each) at once on the one GPU" bg step "pseudo_${name}_s$s" 400 60 0 pseudo_run "$name" "$s" "$prefix" "$epochs"
+    for s in $SEEDS; do
+      STEP_NOTE="$(( $(wc -w <<< "$VARIANTS") * $(wc -w <<< "$SEEDS") )) trainings (then 2 predict processes each) at once on the one GPU" bg step "pseudo_${name}_s$s" 400 60 0 pseudo_run "$name" "$s" "$prefix" "$epochs"
     done
   done
   for p in "${pids[@]+"${pids[@]}"}"; do wait "$p"; done
