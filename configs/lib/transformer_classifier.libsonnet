@@ -34,8 +34,9 @@ function(
   // validating costs about a minute per 1,000 reviews on a 2-core CPU: by default only
   // after the last epoch, whose weights are the ones kept (the schedule ends there)
   validate_every_epoch=false,
-  // automatic mixed precision: on a GPU (bfloat16 or float16), and on a CPU in bfloat16 through
-  // textflix_compat (about 2.5 times cheaper scoring where the CPU has bfloat16 units; docs/models.md)
+  // automatic mixed precision for training and `allennlp evaluate`: on a GPU (bfloat16 or float16),
+  // and on a CPU in bfloat16 (textflix_compat; much cheaper where the CPU has bfloat16 units,
+  // slower where it has not; docs/models.md)
   mixed_precision=false,
 )
   local tokenizer = {
@@ -45,7 +46,10 @@ function(
     tail_tokens: tail_tokens,
   };
   local indexers = { tokens: { type: "transformer", model_name: transformer } };
-  imdb.data + imdb.seeds(seed) + imdb.loaders(batch_size, eval_batch_size) + {
+  imdb.data + imdb.seeds(seed) + imdb.loaders(batch_size, eval_batch_size) + (
+    // `allennlp evaluate` in the precision of training (textflix_lib/training/mixed_precision_evaluator.py)
+    if mixed_precision then { evaluation: { type: "mixed_precision" } } else {}
+  ) + {
     dataset_reader: imdb.reader(train_size, seed, tokenizer, indexers),
     model: {
       type: "basic_classifier",

@@ -62,6 +62,11 @@ def test_config_builds_every_piece_of_a_run(name, reviews_jsonl, tmp_path, reque
     run.mkdir()
     params.to_file(str(run / CONFIG_NAME))  # as `allennlp train` does: the reader reads it
     params.pop("include_in_archive", None)  # read by `train_model`, not by TrainModel
+    evaluation = params.pop("evaluation", None)  # read by `allennlp evaluate`, popped by `train_model`
+    if evaluation is not None:
+        from allennlp.evaluation import Evaluator
+
+        Evaluator.from_params(evaluation.duplicate())
     prepare_environment(params)
     built = TrainModel.from_params(params=params, serialization_dir=str(run), local_rank=0)
 
