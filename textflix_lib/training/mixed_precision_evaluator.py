@@ -16,7 +16,9 @@ from textflix_lib.precision import inference_autocast
 
 @Evaluator.register("mixed_precision")
 class MixedPrecisionEvaluator(SimpleEvaluator):
-    """`simple`'s evaluation loop with the model's forward passes under autocast."""
+    """`simple`'s evaluation loop with the model's forward passes under autocast.
+
+    Registered as an `Evaluator` with name "mixed_precision"."""
 
     def __call__(self, model, data_loader, batch_weight_key=None, metrics_output_file=None,
                  predictions_output_file=None):
