@@ -8,7 +8,7 @@
 //
 // bert-large-uncased is a Hugging Face name: downloaded once, or read from the local cache;
 // a local directory works too. Set mixed_precision on a GPU for about half the memory and
-// time (AllenNLP refuses it on a CPU).
+// time (on a CPU it trains in bfloat16, worth it only where the CPU has bfloat16 units).
 local transformer = "bert-large-uncased";
 local mixed_precision = false;
 
