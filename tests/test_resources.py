@@ -16,8 +16,20 @@ def test_packaged_minilm_resolves_to_a_local_model(name):
 def test_other_names_pass_through(tmp_path):
     assert resolve_transformer("bert-base-uncased") == "bert-base-uncased"
     assert resolve_transformer(str(tmp_path)) == str(tmp_path)
+    assert resolve_transformer("sentence-transformers/all-mpnet-base-v2") == "sentence-transformers/all-mpnet-base-v2"
     with pytest.raises(ValueError, match="model_name"):
         resolve_transformer("")
+
+
+@pytest.mark.parametrize("name", ["runs/encoders/no-such-encoder", "./no-such-encoder", "/no/such/encoder"])
+def test_a_missing_local_directory_is_named(name):
+    with pytest.raises(ValueError, match=f"{name!r} names a local directory, which does not exist"):
+        resolve_transformer(name)
+
+
+def test_a_missing_optional_encoder_says_how_to_get_it(tmp_path):
+    with pytest.raises(ValueError, match="make mpnet"):
+        resolve_transformer(str(tmp_path / "runs" / "encoders" / "all-mpnet-base-v2"))
 
 
 def test_glove_index_and_vectors_agree():

