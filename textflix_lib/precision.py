@@ -8,7 +8,7 @@ and it is slower. On a GPU it is the dtype the trainer's mixed precision uses
 mixed precision on a CPU is AllenNLP's ``trainer.use_amp`` (the compat layer allows it there).
 """
 import contextlib
-from typing import ContextManager, Union
+from typing import Any, ContextManager, Mapping, Union
 
 import torch
 
@@ -25,3 +25,11 @@ def inference_autocast(device: Union[str, torch.device], enabled: bool = True) -
 
         return torch.autocast("cuda", dtype=amp_dtype())
     raise ValueError(f"mixed precision at inference runs on a CPU or a CUDA GPU, not on {device}")
+
+
+def trained_in_mixed_precision(config: Mapping[str, Any]) -> bool:
+    """Whether a training config (an archive's `config.json`, as a dict) trained in mixed
+    precision: its ``trainer.use_amp``. Commands that load an archive score in the same
+    precision unless told otherwise."""
+    trainer = config.get("trainer") or {}
+    return bool(trainer.get("use_amp", False)) if isinstance(trainer, Mapping) else False

@@ -24,6 +24,7 @@ from allennlp.models.archival import load_archive
 
 from textflix_lib.algorithms.behaviour import load_suite, run_suite
 from textflix_lib.data.imdb import balanced_sample, embedded_split
+from textflix_lib.precision import trained_in_mixed_precision
 from textflix_lib.predictors.scoring import calibration_temperature, label_names, probability_function
 
 
@@ -152,7 +153,9 @@ def behaviour(args: argparse.Namespace) -> Dict[str, Any]:
             temperature = calibration_temperature(model, args.calibration_file)
         except ValueError as error:
             raise ConfigurationError(str(error)) from None
-        predict = probability_function(model, archive.validation_dataset_reader, temperature)
+        # in the precision the model was trained in (bfloat16 on a CPU after trainer.use_amp)
+        predict = probability_function(model, archive.validation_dataset_reader, temperature,
+                                       trained_in_mixed_precision(archive.config.as_dict(quiet=True)))
         try:
             result = run_suite(predict, label_names(model), suite, cases=args.cases, seed=args.seed, reviews=reviews,
                                positive_label=args.positive_label, batch_size=args.batch_size)

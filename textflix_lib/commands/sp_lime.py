@@ -17,11 +17,11 @@ from typing import Any, Dict, List
 
 from allennlp.commands.subcommand import Subcommand
 from allennlp.common.checks import ConfigurationError
-from allennlp.predictors import Predictor
 
 from textflix_lib.algorithms.lime import ExplainedReview
 from textflix_lib.algorithms.lime.submodular_pick import pick_explanations
 from textflix_lib.interpret.explanations import explain_file
+from textflix_lib.predictors.base import predictor_from_path
 
 
 def format_pick(explanation: ExplainedReview, rank: int, features: List[str], shown: int = 3) -> str:
@@ -41,8 +41,7 @@ def sp_lime(args: argparse.Namespace) -> Dict[str, Any]:
     if args.budget < 1:
         raise ConfigurationError(f"--budget must be at least 1, got {args.budget}")
     predictor_args = json.loads(args.predictor_args) if args.predictor_args else {}
-    predictor = Predictor.from_path(args.archive_file, f"{args.unit}_lime", cuda_device=args.cuda_device,
-                                    **predictor_args)
+    predictor = predictor_from_path(args.archive_file, f"{args.unit}_lime", args.cuda_device, predictor_args)
     cache = args.explanations_file or str(Path(args.output_file).with_suffix(".explanations.jsonl"))
     explanations = explain_file(predictor, args.input_file, cache)
     picks = pick_explanations(explanations, args.budget, args.top_features)

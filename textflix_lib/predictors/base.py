@@ -13,7 +13,7 @@ the user passed through, unchanged.
   reject such a line naming the file and line) and the site.
 """
 import json
-from typing import Any, Dict, List, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from allennlp.common.checks import ConfigurationError
 from allennlp.common.util import JsonDict
@@ -22,6 +22,7 @@ from allennlp.models import Model
 from allennlp.predictors import Predictor
 
 from textflix_lib.data.cleaning import CleanText, clean_with_offsets
+from textflix_lib.precision import trained_in_mixed_precision
 from textflix_lib.predictors.scoring import calibration_temperature, label_names
 
 TEXT_KEYS = ("text", "sentence")
@@ -58,14 +59,31 @@ def with_passthrough(inputs: JsonDict, output: Dict[str, Any]) -> Dict[str, Any]
     return {**extra, **output}
 
 
+def predictor_from_path(archive_path: str, predictor_name: str, cuda_device: int = -1,
+                        predictor_args: Optional[Mapping[str, Any]] = None) -> Predictor:
+    """`Predictor.from_path` for textflix's predictors, scoring in the precision the archive was
+    trained in: without `mixed_precision` in `predictor_args`, an archive trained with
+    ``trainer.use_amp`` scores in mixed precision (bfloat16 on a CPU), any other in float32."""
+    from allennlp.models.archival import load_archive
+
+    archive = load_archive(archive_path, cuda_device=cuda_device)
+    args = dict(predictor_args or {})
+    args.setdefault("mixed_precision", trained_in_mixed_precision(archive.config.as_dict(quiet=True)))
+    return Predictor.from_archive(archive, predictor_name, extra_args=args)
+
+
 class ReviewPredictor(Predictor):
     """The common ground of the `sentiment`, `sentence_lime` and `word_lime` predictors (not
     registered itself). `labels` are the model's labels in the order of its `probs`;
-    `temperature` is 1.0 unless a `calibration_file` (see above) gave one."""
+    `temperature` is 1.0 unless a `calibration_file` (see above) gave one; with
+    `mixed_precision` the model scores under `textflix_lib.precision.inference_autocast`
+    (bfloat16 on a CPU: for a model trained with ``trainer.use_amp``, about 3 times faster on a
+    CPU with bfloat16 units)."""
 
     def __init__(self, model: Model, dataset_reader: DatasetReader, frozen: bool = True,
-                 calibration_file: Union[None, str, Sequence[str]] = None) -> None:
+                 calibration_file: Union[None, str, Sequence[str]] = None, mixed_precision: bool = False) -> None:
         super().__init__(model, dataset_reader, frozen)
+        self.mixed_precision = bool(mixed_precision)
         self.labels: List[str] = label_names(model)
         try:
             self.temperature: float = calibration_temperature(model, calibration_file)

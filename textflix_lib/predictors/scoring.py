@@ -16,7 +16,7 @@ from typing import Callable, List, Optional, Sequence, Union
 import numpy
 import torch
 from allennlp.data import Batch, DatasetReader, Instance
-from allennlp.models import Model
+from allennlp.models import BasicClassifier, Model
 from allennlp.nn import util as nn_util
 
 from textflix_lib.algorithms.calibration import apply_temperature, choose_calibration
@@ -68,6 +68,31 @@ def calibration_temperature(model: Model, calibration_file: Union[None, str, Seq
     return float(choose_calibration(paths, model_fingerprint(model), label_names(model))["temperature"])
 
 
+def instance_probabilities(model: Model, instances: List[Instance], mixed_precision: bool = False) -> numpy.ndarray:
+    """The model's `probs` for already indexed `instances`, as one batch: ``(len(instances),
+    labels)`` float64, computed under `textflix_lib.precision.inference_autocast` when
+    `mixed_precision` (bfloat16 on a CPU).
+
+    In mixed precision the softmax is taken again in float32: bfloat16 keeps 8 bits of a
+    probability, so its rows sum to 1 only within 0.002-0.004 and a probability above 0.998
+    rounds to 1 (infinite log-odds). AllenNLP's `BasicClassifier` (the transformer configs) gets
+    ``softmax(logits)`` in float32 from its bfloat16 logits; another model's `probs` are
+    renormalised in float32."""
+    batch = Batch(instances)
+    batch.index_instances(model.vocab)
+    device = model._get_prediction_device()
+    inputs = nn_util.move_to_device(batch.as_tensor_dict(), device)
+    with torch.no_grad(), inference_autocast(torch.device("cpu") if device < 0 else device, mixed_precision):
+        output = model(**inputs)
+    probs = output["probs"].detach().float()
+    if mixed_precision:
+        if isinstance(model, BasicClassifier) and "logits" in output:
+            probs = torch.softmax(output["logits"].detach().float(), dim=-1)
+        else:
+            probs = probs / probs.sum(dim=-1, keepdim=True)
+    return probs.cpu().numpy().astype(float)
+
+
 def probability_function(model: Model, reader: DatasetReader, temperature: float = 1.0,
                          mixed_precision: bool = False) -> PredictTexts:
     """``texts -> (len(texts), labels) probabilities`` for any classifier whose output has
@@ -84,13 +109,7 @@ def probability_function(model: Model, reader: DatasetReader, temperature: float
             instance = reader.text_to_instance(text)
             reader.apply_token_indexers(instance)
             instances.append(instance)
-        batch = Batch(instances)
-        batch.index_instances(model.vocab)
-        device = model._get_prediction_device()
-        inputs = nn_util.move_to_device(batch.as_tensor_dict(), device)
-        with torch.no_grad(), inference_autocast(torch.device("cpu") if device < 0 else device, mixed_precision):
-            probs = model(**inputs)["probs"]
-        probs = probs.detach().float().cpu().numpy().astype(float)
+        probs = instance_probabilities(model, instances, mixed_precision)
         return probs if temperature == 1.0 else apply_temperature(probs, temperature)
 
     return predict_texts
@@ -109,12 +128,13 @@ def text_explainer(
     samples_per_feature: int = 0,
     seed: int = 0,
     temperature: float = 1.0,
+    mixed_precision: bool = False,
 ) -> TextExplainer:
     """LIME over `segmenter`'s units of a text, scored by `model` through `reader` (its
-    probabilities temperature-scaled when `temperature` is not 1). Raises `ValueError` for
-    settings LIME does not accept."""
+    probabilities temperature-scaled when `temperature` is not 1; in mixed precision when
+    `mixed_precision`). Raises `ValueError` for settings LIME does not accept."""
     return TextExplainer(
-        BatchScorer(probability_function(model, reader, temperature), batch_size),
+        BatchScorer(probability_function(model, reader, temperature, mixed_precision), batch_size),
         LimeExplainer(num_samples=num_samples, kernel_width=kernel_width, num_features=num_features,
                       feature_selection=feature_selection, seed=seed, target=target,
                       samples_per_feature=samples_per_feature),

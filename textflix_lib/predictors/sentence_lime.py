@@ -73,6 +73,10 @@ class SentenceLimePredictor(ReviewPredictor):
         calibrated; the label is unchanged, and with `target` `"log_odds"` every weight of a
         two-label model is divided by T. The Textflix site's certainty is calibrated with
         `allennlp textflix ... --predictor-args '{"calibration_file": [".../calibration.json", ...]}'`.
+    mixed_precision : `bool`, optional (default = `False`)
+        Score the perturbed texts in mixed precision (bfloat16 on a CPU), for models trained
+        with ``trainer.use_amp`` (`configs/mpnet.jsonnet`); the site's precompute does it for
+        such archives by itself.
     """
 
     unit = "sentence"
@@ -96,14 +100,16 @@ class SentenceLimePredictor(ReviewPredictor):
         seed: int = 0,
         frozen: bool = True,
         calibration_file: Union[None, str, Sequence[str]] = None,
+        mixed_precision: bool = False,
     ) -> None:
-        super().__init__(model, dataset_reader, frozen, calibration_file)
+        super().__init__(model, dataset_reader, frozen, calibration_file, mixed_precision)
         try:
             self.explainer = text_explainer(
                 model, dataset_reader, Segmenter(self.unit, bow, mode, mask_string),
                 num_samples=num_samples, batch_size=batch_size, kernel_width=kernel_width,
                 num_features=num_features, feature_selection=feature_selection, target=target,
                 samples_per_feature=samples_per_feature, seed=seed, temperature=self.temperature,
+                mixed_precision=self.mixed_precision,
             )
         except ValueError as error:
             raise ConfigurationError(f"{type(self).__name__}: {error}") from error

@@ -8,6 +8,7 @@ from allennlp.predictors.text_classifier import TextClassifierPredictor
 
 from textflix_lib.algorithms.calibration import apply_temperature
 from textflix_lib.predictors.base import ReviewPredictor, with_passthrough
+from textflix_lib.predictors.scoring import instance_probabilities
 
 
 @Predictor.register("sentiment")
@@ -34,6 +35,9 @@ class SentimentPredictor(ReviewPredictor, TextClassifierPredictor):
         unchanged; the probabilities mean what they say more nearly (docs/insight.md):
         `allennlp predict ARCHIVE reviews.jsonl --predictor sentiment --predictor-args
         '{"calibration_file": "runs/nbsvm/calibration.json"}'`.
+    mixed_precision : `bool`, optional (default = `False`)
+        Score in mixed precision (bfloat16 on a CPU), for models trained with
+        ``trainer.use_amp`` (`configs/mpnet.jsonnet`): `--predictor-args '{"mixed_precision": true}'`.
     """
 
     def predict(self, text: str) -> JsonDict:  # type: ignore[override]
@@ -47,7 +51,10 @@ class SentimentPredictor(ReviewPredictor, TextClassifierPredictor):
         return [with_passthrough(i, o) for i, o in zip(inputs, outputs)]
 
     def predict_batch_instance(self, instances: List[Instance]) -> List[JsonDict]:
-        return [self.readable(o) for o in super().predict_batch_instance(instances)]
+        for instance in instances:
+            self._dataset_reader.apply_token_indexers(instance)
+        probs = instance_probabilities(self._model, instances, self.mixed_precision)
+        return [self.readable({"probs": row}) for row in probs]
 
     def predict_instance(self, instance: Instance) -> JsonDict:
         return self.predict_batch_instance([instance])[0]

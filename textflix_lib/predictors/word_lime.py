@@ -31,7 +31,7 @@ class WordLimePredictor(SentenceLimePredictor):
         `"mask"` replaces removed words with `mask_string` instead.
 
     The other parameters are `sentence_lime`'s, `calibration_file` (calibrated probabilities)
-    included.
+    and `mixed_precision` included.
     """
 
     unit = "word"
@@ -55,10 +55,11 @@ class WordLimePredictor(SentenceLimePredictor):
         seed: int = 0,
         frozen: bool = True,
         calibration_file: Union[None, str, Sequence[str]] = None,
+        mixed_precision: bool = False,
     ) -> None:
         super().__init__(model, dataset_reader, num_samples=num_samples, batch_size=batch_size,
                          kernel_width=kernel_width, num_features=num_features,
                          feature_selection=feature_selection, top_k=top_k, mode=mode,
                          mask_string=mask_string, positive_label=positive_label, target=target,
                          samples_per_feature=samples_per_feature, bow=bow, seed=seed, frozen=frozen,
-                         calibration_file=calibration_file)
+                         calibration_file=calibration_file, mixed_precision=mixed_precision)

@@ -82,7 +82,9 @@ class Explainer:
     # Parameters
 
     predictor_args : `dict`, optional
-        Options of the `sentence_lime` predictor (`num_samples`, `batch_size`, ...).
+        Options of the `sentence_lime` predictor (`num_samples`, `batch_size`, ...). Without
+        `mixed_precision`, an archive trained in mixed precision (``trainer.use_amp``) is
+        explained in it (`textflix_lib.predictors.base.predictor_from_path`), the others in float32.
     positive_label : `str`, optional (default = `"pos"`)
     cuda_device : `int`, optional (default = `-1`)
     torch_threads : `int`, optional
@@ -107,10 +109,10 @@ class Explainer:
 
     def predictor(self, archive: str):
         if archive not in self._predictors:
-            from allennlp.predictors import Predictor
+            from textflix_lib.predictors.base import predictor_from_path
 
-            self._predictors[archive] = Predictor.from_path(archive, "sentence_lime", cuda_device=self.cuda_device,
-                                                            **self.predictor_args)
+            self._predictors[archive] = predictor_from_path(archive, "sentence_lime", self.cuda_device,
+                                                            self.predictor_args)
         return self._predictors[archive]
 
     def explain(self, archive: str, items: Sequence[Tuple[str, str]]) -> List[Record]:

@@ -1,0 +1,101 @@
+"""Predictors in the precision a model was trained in: a tiny BERT trained through
+configs/mpnet.jsonnet (``trainer.use_amp`` on a CPU) is scored in bfloat16 by the `sentiment`
+and `sentence_lime` predictors that `predictor_from_path` (and so the site's precompute and
+`allennlp sp-lime`) builds, unless told otherwise; a float32 archive stays in float32."""
+import json
+
+import numpy
+import pytest
+import torch
+
+from helpers import config_with
+
+
+@pytest.fixture(scope="module")
+def amp_archive(tmp_path_factory, tiny_bert, reviews_jsonl):
+    from allennlp.commands.train import train_model_from_file
+
+    import textflix_lib  # noqa: F401
+
+    root = tmp_path_factory.mktemp("amp_archive")
+    config = config_with("mpnet.jsonnet", str(tiny_bert))
+    assert config["trainer"]["use_amp"] is True
+    config.update(train_data_path=str(reviews_jsonl), validation_data_path=str(reviews_jsonl))
+    config["dataset_reader"]["train_size"] = 20
+    config["dataset_reader"]["tokenizer"].update(head_tokens=12, tail_tokens=20)
+    config["trainer"]["num_epochs"] = 1
+    (root / "config.json").write_text(json.dumps(config))
+    train_model_from_file(str(root / "config.json"), str(root / "run"), force=True)
+    return str(root / "run" / "model.tar.gz")
+
+
+def linear_dtypes(predictor):
+    """The dtypes the model's linear layers compute in, collected while the predictor runs."""
+    seen = set()
+    for module in predictor._model.modules():
+        if isinstance(module, torch.nn.Linear):
+            module.register_forward_hook(lambda module, args, output: seen.add(output.dtype))
+    return seen
+
+
+def test_an_archive_trained_in_mixed_precision_is_scored_in_it(amp_archive, few_reviews):
+    from textflix_lib.predictors.base import predictor_from_path
+
+    texts = [{"text": r.text} for r in few_reviews[:12]]
+    mixed = predictor_from_path(amp_archive, "sentiment")
+    assert mixed.mixed_precision is True
+    mixed_dtypes = linear_dtypes(mixed)
+    mixed_outputs = mixed.predict_batch_json(texts)
+    assert mixed_dtypes == {torch.bfloat16}
+
+    full = predictor_from_path(amp_archive, "sentiment", predictor_args={"mixed_precision": False})
+    assert full.mixed_precision is False
+    full_dtypes = linear_dtypes(full)
+    full_outputs = full.predict_batch_json(texts)
+    assert full_dtypes == {torch.float32}
+
+    mixed_pos = numpy.array([o["probs"]["pos"] for o in mixed_outputs])
+    full_pos = numpy.array([o["probs"]["pos"] for o in full_outputs])
+    assert numpy.abs(mixed_pos - full_pos).max() < 0.05
+    assert not numpy.array_equal(mixed_pos, full_pos)  # bfloat16 rounds: not the float32 numbers
+    for output in mixed_outputs:
+        assert output["probs"]["pos"] + output["probs"]["neg"] == pytest.approx(1.0, abs=1e-6)
+        assert output["label"] == max(output["probs"], key=output["probs"].get)
+
+
+def test_sentence_lime_explains_in_the_archive_precision(amp_archive, few_reviews):
+    from textflix_lib.predictors.base import predictor_from_path
+
+    predictor = predictor_from_path(amp_archive, "sentence_lime", predictor_args={"num_samples": 16})
+    dtypes = linear_dtypes(predictor)
+    explained = predictor.predict_json({"text": few_reviews[0].text, "review_id": "r0"})
+    assert dtypes == {torch.bfloat16}
+    assert explained["review_id"] == "r0" and explained["segments"]
+    sentiment = predictor_from_path(amp_archive, "sentiment").predict(few_reviews[0].text)
+    assert explained["label"] == sentiment["label"]
+    assert explained["probability"] == pytest.approx(sentiment["probability"], abs=1e-6)
+
+
+def test_a_float32_archive_stays_in_float32(nbsvm_archive):
+    from textflix_lib.predictors.base import predictor_from_path
+
+    assert predictor_from_path(str(nbsvm_archive), "sentiment").mixed_precision is False
+
+
+def test_the_site_explains_an_amp_archive_in_mixed_precision(amp_archive):
+    from textflix_lib.site.precompute import Explainer
+
+    assert Explainer({"num_samples": 16}).predictor(amp_archive).mixed_precision is True
+    assert Explainer({"num_samples": 16, "mixed_precision": False}).predictor(amp_archive).mixed_precision is False
+
+
+@pytest.mark.parametrize("config, expected", [
+    ({"trainer": {"use_amp": True}}, True),
+    ({"trainer": {"use_amp": False}}, False),
+    ({"trainer": {"num_epochs": 3}}, False),
+    ({"model": {"type": "nbsvm"}}, False),
+])
+def test_trained_in_mixed_precision_reads_the_trainer(config, expected):
+    from textflix_lib.precision import trained_in_mixed_precision
+
+    assert trained_in_mixed_precision(config) is expected
