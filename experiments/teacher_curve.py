@@ -14,9 +14,11 @@
 
 `select` considers every teacher weight TW of the `dapt{size}_tw{TW}_val.jsonl` files and the
 prediction weights w in W_GRID (w = 0: the student alone). `report` reads `dapt{size}_test.jsonl`
-and writes `dapt_curve.md` beside them and `docs/img/few_labels_curve.png`/`.svg`, beside the
-cpu profile's MiniLM and self-trained NB-SVM (experiments/results/textflix_cpu/summary.csv)
-and Textflix's BERT-large.
+and writes `dapt_curve.md` beside them and `docs/img/few_labels_curve.png`/`.svg`, beside
+all-mpnet-base-v2 fine-tuned by configs/mpnet.jsonnet (cpu_teacher/mpnet{size}.jsonl, from
+experiments/mpnet_runs.sh: one config for every size, nothing selected), the cpu profile's
+MiniLM and self-trained NB-SVM (experiments/results/textflix_cpu/summary.csv) and Textflix's
+BERT-large.
 """
 import csv
 import glob
@@ -87,6 +89,16 @@ def _cpu_curves():
     return curves
 
 
+def _mpnet_curve():
+    """size -> test accuracies of configs/mpnet.jsonnet's runs (experiments/mpnet_runs.sh)."""
+    curve = {}
+    for size in SIZES:
+        path = os.path.join(RESULTS, "cpu_teacher", f"mpnet{size}.jsonl")
+        if os.path.exists(path):
+            curve[size] = [r["test"]["accuracy"] for r in map(json.loads, open(path, encoding="utf-8"))]
+    return curve
+
+
 def report():
     from textflix_lib.learning_curves.aggregate import TEXTFLIX_CURVES
 
@@ -104,25 +116,35 @@ def report():
         rows[size] = {"pair": [r[_w_key(w, "test")] for r in records],
                       "student": [r["test_student"] for r in records], "teacher": teacher, **c}
     cpu = _cpu_curves()
+    mpnet = _mpnet_curve()
     lines = ["| labels | teacher weight, w (validation) | **pair: student + adapted-MiniLM teacher** | student alone | "
-             "teacher alone (adapted MiniLM) | MiniLM, cpu profile | self-trained NB-SVM, cpu profile | Textflix BERT-large |",
-             "|---|---|---|---|---|---|---|---|"]
+             "teacher alone (adapted MiniLM) | **all-mpnet-base-v2 fine-tuned (bfloat16)** | MiniLM, cpu profile | "
+             "self-trained NB-SVM, cpu profile | Textflix BERT-large |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for size, r in rows.items():
         fmt = lambda v: "%.3f ± %.3f" % _mean_sd(v) if v else "-"  # noqa: E731
         ref = lambda name: ("%.3f" % cpu[name][size][0] + ("" if cpu[name][size][2] > 1 else " (1 run)")  # noqa: E731
                             if size in cpu.get(name, {}) else "-")
         lines.append(f"| {size} | {r['teacher_weight']:g}, {r['prediction_teacher_weight']:g} ({r['validation_mean']:.3f}) | "
                      f"**{fmt(r['pair'])}** ({', '.join('%.3f' % v for v in r['pair'])}) | {fmt(r['student'])} | "
-                     f"{fmt(r['teacher'])} | {ref('minilm')} | {ref('self_training')} | "
+                     f"{fmt(r['teacher'])} | {_runs(mpnet.get(size, []))} | {ref('minilm')} | {ref('self_training')} | "
                      f"{TEXTFLIX_CURVES['Textflix BERT-large (GPU)'][size]:.3f} |")
     table = "\n".join(lines)
     print(table)
     with open(os.path.join(RESULTS, "dapt_curve.md"), "w", encoding="utf-8") as handle:
         handle.write(table + "\n")
-    _figure(rows, cpu, TEXTFLIX_CURVES["Textflix BERT-large (GPU)"])
+    _figure(rows, cpu, mpnet, TEXTFLIX_CURVES["Textflix BERT-large (GPU)"])
 
 
-def _figure(rows, cpu, bert_large):
+def _runs(values):
+    if not values:
+        return "-"
+    if len(values) == 1:
+        return "%.3f (1 run)" % values[0]
+    return "**%.3f ± %.3f** (%s)" % (*_mean_sd(values), ", ".join("%.3f" % v for v in values))
+
+
+def _figure(rows, cpu, mpnet, bert_large):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -135,6 +157,11 @@ def _figure(rows, cpu, bert_large):
         means = [_mean_sd(rows[s][key])[0] for s in sizes]
         sds = [_mean_sd(rows[s][key])[1] for s in sizes]
         ax.errorbar(sizes, means, yerr=sds, fmt=style, capsize=3, label=label, linewidth=2 if key == "pair" else 1)
+    if mpnet:
+        points = sorted(mpnet.items())
+        ax.errorbar([s for s, _ in points], [_mean_sd(v)[0] for _, v in points], yerr=[_mean_sd(v)[1] for _, v in points],
+                    fmt="D-", capsize=3, linewidth=2, color="tab:purple",
+                    label="all-mpnet-base-v2 fine-tuned on the labels alone (bfloat16, CPU)")
     for name, label in (("minilm", "MiniLM fine-tuned, cpu profile"), ("self_training", "self-trained NB-SVM, cpu profile")):
         points = sorted(cpu.get(name, {}).items())
         ax.plot([s for s, _ in points], [v[0] for _, v in points], ":", marker=".", label=label)
@@ -146,7 +173,7 @@ def _figure(rows, cpu, bert_large):
     ax.set_xticks(list(SIZES), [str(s) for s in SIZES])
     ax.set_xlabel("labelled training reviews")
     ax.set_ylabel("test accuracy (mean ± sd, 3 seeds)")
-    ax.set_title("Few labels: learning from the unlabelled pool (IMDB test split)")
+    ax.set_title("Few labels on 2 CPU cores (IMDB test split)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7.5, loc="lower right")
     fig.tight_layout()
