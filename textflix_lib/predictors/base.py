@@ -77,8 +77,8 @@ class ReviewPredictor(Predictor):
     registered itself). `labels` are the model's labels in the order of its `probs`;
     `temperature` is 1.0 unless a `calibration_file` (see above) gave one; with
     `mixed_precision` the model scores under `textflix_lib.precision.inference_autocast`
-    (bfloat16 on a CPU: for a model trained with ``trainer.use_amp``, about 3 times faster on a
-    CPU with bfloat16 units)."""
+    (bfloat16 on a CPU: for a model trained with ``trainer.use_amp``; faster on a CPU with
+    bfloat16 units, docs/models.md)."""
 
     def __init__(self, model: Model, dataset_reader: DatasetReader, frozen: bool = True,
                  calibration_file: Union[None, str, Sequence[str]] = None, mixed_precision: bool = False) -> None:
