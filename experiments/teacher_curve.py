@@ -150,7 +150,7 @@ def _figure(rows, cpu, mpnet, bert_large):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7.5, 4.6), dpi=120)
+    fig, ax = plt.subplots(figsize=(7.5, 6.0), dpi=120)
     sizes = sorted(rows)
     for key, label, style in (("pair", "self-trained NB-SVM + adapted-MiniLM teacher (pair)", "o-"),
                               ("student", "its student alone", "s--"), ("teacher", "its teacher alone", "^--")):
@@ -161,10 +161,12 @@ def _figure(rows, cpu, mpnet, bert_large):
         points = sorted(mpnet.items())
         ax.errorbar([s for s, _ in points], [_mean_sd(v)[0] for _, v in points], yerr=[_mean_sd(v)[1] for _, v in points],
                     fmt="D-", capsize=3, linewidth=2, color="tab:purple",
-                    label="all-mpnet-base-v2 fine-tuned on the labels alone (bfloat16, CPU)")
-    for name, label in (("minilm", "MiniLM fine-tuned, cpu profile"), ("self_training", "self-trained NB-SVM, cpu profile")):
+                    label="all-mpnet-base-v2 fine-tuned on the labels alone (bfloat16, CPU)"
+                    + "".join(f"; {s:,}: {len(v)} run{'s' if len(v) > 1 else ''}" for s, v in points if len(v) < 3))
+    for name, label, colour in (("minilm", "MiniLM fine-tuned, cpu profile", "tab:brown"),
+                                ("self_training", "self-trained NB-SVM, cpu profile", "tab:gray")):
         points = sorted(cpu.get(name, {}).items())
-        ax.plot([s for s, _ in points], [v[0] for _, v in points], ":", marker=".", label=label)
+        ax.plot([s for s, _ in points], [v[0] for _, v in points], ":", marker=".", label=label, color=colour)
     ax.plot(list(SIZES), [bert_large[s] for s in SIZES], "k-.", label="Textflix BERT-large (GPU)")
     for target, size in ((0.85, 100), (0.90, 500)):
         ax.plot([size], [target], marker="*", color="red", markersize=12, linestyle="none")
@@ -172,10 +174,10 @@ def _figure(rows, cpu, mpnet, bert_large):
     ax.set_xscale("log")
     ax.set_xticks(list(SIZES), [str(s) for s in SIZES])
     ax.set_xlabel("labelled training reviews")
-    ax.set_ylabel("test accuracy (mean ± sd, 3 seeds)")
+    ax.set_ylabel("test accuracy (mean ± sd over 3 seeds)")
     ax.set_title("Few labels on 2 CPU cores (IMDB test split)")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7.5, loc="lower right")
+    ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)
     fig.tight_layout()
     os.makedirs(os.path.dirname(FIGURE), exist_ok=True)
     for ext in ("png", "svg"):
