@@ -8,7 +8,7 @@ import numpy
 import pytest
 import torch
 
-from helpers import config_with
+from helpers import tiny_mpnet_config
 
 
 @pytest.fixture(scope="module")
@@ -18,12 +18,8 @@ def amp_archive(tmp_path_factory, tiny_bert, reviews_jsonl):
     import textflix_lib  # noqa: F401
 
     root = tmp_path_factory.mktemp("amp_archive")
-    config = config_with("mpnet.jsonnet", str(tiny_bert))
+    config = tiny_mpnet_config(tiny_bert, reviews_jsonl, num_epochs=1)
     assert config["trainer"]["use_amp"] is True
-    config.update(train_data_path=str(reviews_jsonl), validation_data_path=str(reviews_jsonl))
-    config["dataset_reader"]["train_size"] = 20
-    config["dataset_reader"]["tokenizer"].update(head_tokens=12, tail_tokens=20)
-    config["trainer"]["num_epochs"] = 1
     (root / "config.json").write_text(json.dumps(config))
     train_model_from_file(str(root / "config.json"), str(root / "run"), force=True)
     return str(root / "run" / "model.tar.gz")

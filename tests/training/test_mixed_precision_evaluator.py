@@ -6,7 +6,7 @@ import json
 import pytest
 import torch
 
-from helpers import config_with
+from helpers import tiny_mpnet_config
 
 
 def test_evaluate_scores_in_the_precision_the_model_was_trained_in(tmp_path, tiny_bert, reviews_jsonl):
@@ -19,12 +19,8 @@ def test_evaluate_scores_in_the_precision_the_model_was_trained_in(tmp_path, tin
 
     from textflix_lib.training.mixed_precision_evaluator import MixedPrecisionEvaluator
 
-    config = config_with("mpnet.jsonnet", str(tiny_bert))
+    config = tiny_mpnet_config(tiny_bert, reviews_jsonl, num_epochs=2)
     assert config["trainer"]["use_amp"] is True and config["evaluation"] == {"type": "mixed_precision"}
-    config.update(train_data_path=str(reviews_jsonl), validation_data_path=str(reviews_jsonl))
-    config["dataset_reader"]["train_size"] = 20
-    config["dataset_reader"]["tokenizer"].update(head_tokens=12, tail_tokens=20)
-    config["trainer"]["num_epochs"] = 2
     (tmp_path / "config.json").write_text(json.dumps(config))
     train_model_from_file(str(tmp_path / "config.json"), str(tmp_path / "run"), force=True)
     validated = json.loads((tmp_path / "run" / "metrics.json").read_text())
