@@ -4,7 +4,8 @@
 # through the mixed_precision evaluator (named by -o for archives trained before the config
 # named it); each under /usr/bin/time -v with its log beside the run, a finished step skipped on
 # a rerun, the training checkpoints removed once the archive is written (~1.3 GB a run); then
-# experiments/gather_runs.py into experiments/results/self_training/cpu_teacher/mpnet$SIZE.jsonl.
+# experiments/gather_runs.py --update into experiments/results/self_training/cpu_teacher/mpnet$SIZE.jsonl
+# (records of seeds run on another checkout are kept).
 # Needs `make mpnet` first.
 #     bash experiments/mpnet_runs.sh 0 1 2
 #     SIZE=100 bash experiments/mpnet_runs.sh 0 1 2
@@ -22,4 +23,4 @@ for S in "${@:-0}"; do
   echo "size $SIZE seed $S: $(tr -d '\n ' < $T/test_metrics.json)"
 done
 runs=(); for S in 0 1 2; do [[ -f runs/teachers/mpnet${SIZE}_s${S}_cpu_bf16/test_metrics.json ]] && runs+=(runs/teachers/mpnet${SIZE}_s${S}_cpu_bf16); done
-.venv/bin/python experiments/gather_runs.py experiments/results/self_training/cpu_teacher/mpnet${SIZE}.jsonl "${runs[@]}"
+.venv/bin/python experiments/gather_runs.py --update experiments/results/self_training/cpu_teacher/mpnet${SIZE}.jsonl "${runs[@]}"
