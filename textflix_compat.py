@@ -17,7 +17,9 @@ load. Each fix is for one measured breakage (``shared/brief/environment.md``):
    ``AutoTokenizer.from_pretrained``, which current transformers rejects: the keyword is dropped.
 5. ``allennlp predict`` reports an unreadable input line without saying which one: the line
    reader of its private ``_PredictManager`` is replaced by one that raises textflix's
-   ``DataFormatError`` naming the file (or ``<stdin>``) and the line number.
+   ``DataFormatError`` naming the file (or ``<stdin>``) and the line number. Its predictor is
+   built by ``textflix_lib.predictors.base.predictor_from_archive``, so textflix's predictors
+   score an archive trained in mixed precision in it unless ``--predictor-args`` say otherwise.
 6. Mixed precision (``trainer.use_amp``): AllenNLP's ``GradientDescentTrainer`` calls
    ``torch.cuda.amp.autocast`` and ``torch.cuda.amp.GradScaler``, which torch marks deprecated
    (a FutureWarning at every batch), and always autocasts to float16 with a gradient scaler.
@@ -26,9 +28,10 @@ load. Each fix is for one measured breakage (``shared/brief/environment.md``):
    A100, H100, H200), which needs no gradient scaler (float16's range is the reason for one),
    else float16 with ``torch.amp.GradScaler("cuda")`` as before. ``TEXTFLIX_AMP_DTYPE=float16``
    (or ``bfloat16``) overrides the choice. ``use_amp`` on a CPU, which AllenNLP refuses, trains
-   under ``torch.amp.autocast("cpu", torch.bfloat16)`` instead (forward and loss; no scaler):
-   on CPUs with bfloat16 units (AMX, AVX512-BF16) the products run several times faster
-   (docs/models.md measures it); elsewhere torch emulates bfloat16, and it is slower.
+   under ``torch.amp.autocast("cpu", torch.bfloat16)`` instead (forward and loss; no scaler)
+   on CPUs with bfloat16 units (AMX, AVX512-BF16), where the products run several times faster
+   (docs/models.md measures it); elsewhere torch would emulate bfloat16, several times slower
+   than float32, so it trains in float32 (``cpu_amp_dtype``; ``TEXTFLIX_CPU_AMP`` overrides).
    Inside the autocast, attention avoids cuDNN's kernels, which build a plan for every new input
    shape: that, not float16 arithmetic, made AllenNLP's AMP slower than float32 on an H200 with
    length-bucketed batches (measured in docs/gpu.md; TEXTFLIX_AMP_CUDNN_ATTENTION=1 keeps cuDNN).
@@ -133,7 +136,7 @@ def _drop_add_special_tokens(exec_module):
     return run
 
 
-def _number_predict_input_lines(exec_module):
+def _patch_predict_command(exec_module):
     def run(module):
         exec_module(module)
         manager = module._PredictManager
@@ -178,6 +181,24 @@ def _number_predict_input_lines(exec_module):
                     opened.close()
 
         manager._get_json_data = _get_json_data
+        original_get_predictor = module._get_predictor
+
+        def _get_predictor(args):
+            """AllenNLP's `_get_predictor`, building the predictor with textflix's
+            `predictor_from_archive` (textflix's predictors score in the archive's precision)."""
+            import json
+
+            from textflix_lib.predictors.base import predictor_from_archive
+
+            module.check_for_gpu(args.cuda_device)
+            archive = module.load_archive(args.archive_file, weights_file=args.weights_file,
+                                          cuda_device=args.cuda_device, overrides=args.overrides)
+            text = args.predictor_args.strip()
+            return predictor_from_archive(archive, args.predictor, dataset_reader_to_load=args.dataset_reader_choice,
+                                          predictor_args=json.loads(text) if text else {})
+
+        _get_predictor.__wrapped__ = original_get_predictor
+        module._get_predictor = _get_predictor
 
     return run
 
@@ -279,17 +300,41 @@ def _on_cpu(cuda_device) -> bool:
     return int(cuda_device) < 0
 
 
-def _log_cpu_amp():
-    import logging
+CPU_AMP_SETTINGS = {"auto": "auto", "bfloat16": "bfloat16", "bf16": "bfloat16", "float32": "float32", "fp32": "float32"}
+_warned_emulated_bfloat16 = False
 
+
+def cpu_has_bfloat16() -> bool:
+    """Whether this CPU computes in bfloat16 natively (oneDNN's check: AVX512-BF16 or AMX)."""
     import torch
 
-    logger = logging.getLogger("textflix_compat")
-    if torch.ops.mkldnn._is_mkldnn_bf16_supported():
-        logger.info("use_amp on the CPU: forward passes in bfloat16 (torch.amp.autocast('cpu'))")
-    else:
-        logger.warning("use_amp on the CPU: this CPU has no bfloat16 arithmetic; torch emulates it, "
-                       "which is slower than float32")
+    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
+def cpu_amp_dtype():
+    """The dtype mixed precision (``use_amp``, the ``mixed_precision`` options) computes in on a
+    CPU, or None for float32. ``TEXTFLIX_CPU_AMP``: ``auto`` (the default) is bfloat16 where the
+    CPU has bfloat16 units and float32 elsewhere, since torch then emulates bfloat16 and a
+    MiniLM training step took 7 times as long as in float32 (docs/models.md), with a warning
+    once; ``bfloat16`` always (emulated if need be: to reproduce a bfloat16 run's numbers);
+    ``float32`` never."""
+    import torch
+
+    global _warned_emulated_bfloat16
+    chosen = os.environ.get("TEXTFLIX_CPU_AMP", "").strip().lower() or "auto"
+    if chosen not in CPU_AMP_SETTINGS:
+        raise ValueError(f"TEXTFLIX_CPU_AMP must be auto, bfloat16 or float32, got {chosen!r}")
+    chosen = CPU_AMP_SETTINGS[chosen]
+    if chosen == "bfloat16" or (chosen == "auto" and cpu_has_bfloat16()):
+        return torch.bfloat16
+    if chosen == "auto" and not _warned_emulated_bfloat16:
+        import logging
+
+        _warned_emulated_bfloat16 = True
+        logging.getLogger("textflix_compat").warning(
+            "mixed precision on the CPU: this CPU has no bfloat16 arithmetic (torch would emulate it, several "
+            "times slower than float32), so it computes in float32; TEXTFLIX_CPU_AMP=bfloat16 forces bfloat16")
+    return None
 
 
 def _modern_amp_in_trainer(exec_module):
@@ -311,10 +356,14 @@ def _modern_amp_in_trainer(exec_module):
             if cpu_amp:  # AllenNLP would refuse it: it trains without AMP, the forward autocast below
                 bound.arguments["use_amp"] = False
             original_init(*bound.args, **bound.kwargs)
-            self._cpu_amp = cpu_amp
-            self._amp_dtype = amp_dtype() if self._use_amp else (torch.bfloat16 if cpu_amp else None)
-            if cpu_amp:
-                _log_cpu_amp()
+            cpu_dtype = cpu_amp_dtype() if cpu_amp else None
+            self._cpu_amp = cpu_dtype is not None
+            self._amp_dtype = amp_dtype() if self._use_amp else cpu_dtype
+            if self._cpu_amp:
+                import logging
+
+                logging.getLogger("textflix_compat").info(
+                    "use_amp on the CPU: forward passes in bfloat16 (torch.amp.autocast('cpu'))")
             # bfloat16 has float32's exponent range: no loss scaling, and the trainer takes its
             # plain path (loss.backward(), optimizer.step())
             if self._amp_dtype == torch.bfloat16 and self._ddp_wrapped_model is None:
@@ -343,7 +392,7 @@ _WRAPPERS = {
     "allennlp.modules.vision": _with_stand_in_torchvision,
     "allennlp.training.optimizers": _provide_transformers_adamw,
     "allennlp.common.cached_transformers": _drop_add_special_tokens,
-    "allennlp.commands.predict": _number_predict_input_lines,
+    "allennlp.commands.predict": _patch_predict_command,
     "allennlp.training.gradient_descent_trainer": _modern_amp_in_trainer,
 }
 

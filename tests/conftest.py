@@ -2,10 +2,17 @@
 
 Everything is built here from the embedded data; nothing is downloaded. Helpers that test
 modules import live in `helpers.py` (a module name no other folder's conftest shadows).
+
+Mixed precision computes in bfloat16 in every test, also on CPUs without bfloat16 units (where
+``TEXTFLIX_CPU_AMP=auto``, the default, would fall back to float32: tests/test_compat.py tests
+that choice), so the bfloat16 code paths are tested on every machine.
 """
 import json
+import os
 
 import pytest
+
+os.environ["TEXTFLIX_CPU_AMP"] = "bfloat16"
 
 from helpers import make_tiny_bert, train_config
 from textflix_lib.data.imdb import balanced_sample, embedded_split

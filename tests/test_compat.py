@@ -154,7 +154,8 @@ def test_trainer_trains_without_the_deprecated_cuda_amp_calls(tmp_path):
 
 
 def test_use_amp_on_a_cpu_trains_the_forward_pass_in_bfloat16(tmp_path):
-    """AllenNLP refuses use_amp on a CPU; with the compat layer the forward pass and loss run
+    """AllenNLP refuses use_amp on a CPU; with the compat layer (and TEXTFLIX_CPU_AMP=bfloat16, as
+    conftest sets it on every CPU) the forward pass and loss run
     under torch's CPU autocast in bfloat16 (no gradient scaler), the weights stay float32, and
     validation runs in it too."""
     seen = []
@@ -170,6 +171,56 @@ def test_use_amp_on_a_cpu_trains_the_forward_pass_in_bfloat16(tmp_path):
     assert trainer.model.linear.weight.dtype == torch.float32
     assert not torch.equal(weight, trainer.model.linear.weight)
     assert "validation_loss" in metrics
+
+
+@pytest.mark.parametrize("setting, has_bfloat16, expected", [
+    ("auto", True, torch.bfloat16),
+    ("auto", False, None),         # torch would emulate bfloat16: several times slower
+    ("", False, None),             # auto is the default
+    ("bfloat16", False, torch.bfloat16),
+    ("BF16", True, torch.bfloat16),
+    ("float32", True, None),
+    ("fp32", False, None),
+])
+def test_cpu_mixed_precision_is_bfloat16_only_where_the_cpu_has_it(monkeypatch, setting, has_bfloat16, expected):
+    import textflix_compat
+
+    from textflix_lib.precision import autocast_dtype, inference_autocast
+
+    monkeypatch.setenv("TEXTFLIX_CPU_AMP", setting)
+    monkeypatch.setattr(textflix_compat, "cpu_has_bfloat16", lambda: has_bfloat16)
+    assert textflix_compat.cpu_amp_dtype() == expected
+    assert autocast_dtype("cpu") == expected and autocast_dtype("cpu", enabled=False) is None
+    linear = torch.nn.Linear(4, 2)
+    with inference_autocast("cpu"):
+        out = linear(torch.randn(3, 4))
+    assert out.dtype == (expected or torch.float32)
+
+
+def test_a_bad_cpu_amp_setting_is_an_error_naming_it(monkeypatch):
+    import textflix_compat
+
+    monkeypatch.setenv("TEXTFLIX_CPU_AMP", "half")
+    with pytest.raises(ValueError, match="TEXTFLIX_CPU_AMP must be auto, bfloat16 or float32, got 'half'"):
+        textflix_compat.cpu_amp_dtype()
+
+
+def test_use_amp_on_a_cpu_without_bfloat16_units_trains_in_float32(tmp_path, monkeypatch, caplog):
+    import logging
+
+    import textflix_compat
+
+    monkeypatch.setenv("TEXTFLIX_CPU_AMP", "auto")
+    monkeypatch.setattr(textflix_compat, "cpu_has_bfloat16", lambda: False)
+    monkeypatch.setattr(textflix_compat, "_warned_emulated_bfloat16", False)
+    seen = []
+    with caplog.at_level(logging.WARNING, logger="textflix_compat"):
+        trainer = tiny_trainer(tmp_path, use_amp=True, validation=True)
+    trainer.model.linear.register_forward_hook(lambda module, args, output: seen.append(output.dtype))
+    metrics = trainer.train()
+    assert not trainer._cpu_amp and trainer._amp_dtype is None and not trainer._use_amp
+    assert seen and set(seen) == {torch.float32} and "validation_loss" in metrics
+    assert "no bfloat16 arithmetic" in caplog.text and "TEXTFLIX_CPU_AMP=bfloat16" in caplog.text
 
 
 def test_without_use_amp_a_cpu_trainer_stays_in_float32(tmp_path):

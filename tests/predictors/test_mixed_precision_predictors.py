@@ -1,8 +1,13 @@
 """Predictors in the precision a model was trained in: a tiny BERT trained through
 configs/mpnet.jsonnet (``trainer.use_amp`` on a CPU) is scored in bfloat16 by the `sentiment`
 and `sentence_lime` predictors that `predictor_from_path` (and so the site's precompute and
-`allennlp sp-lime`) builds, unless told otherwise; a float32 archive stays in float32."""
+`allennlp sp-lime`) and `allennlp predict` build, unless told otherwise; a float32 archive stays
+in float32."""
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy
 import pytest
@@ -76,6 +81,42 @@ def test_a_float32_archive_stays_in_float32(nbsvm_archive):
     from textflix_lib.predictors.base import predictor_from_path
 
     assert predictor_from_path(str(nbsvm_archive), "sentiment").mixed_precision is False
+
+
+def allennlp_predict(archive, inputs, output, *extra):
+    allennlp = str(Path(sys.executable).parent / "allennlp")
+    result = subprocess.run([allennlp, "predict", archive, str(inputs), "--predictor", "sentiment", "--output-file",
+                             str(output), "--silent", *extra], capture_output=True, text=True,
+                            env={**os.environ, "ALLENNLP_LOG_LEVEL": "WARNING"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    return [json.loads(line)["probs"]["pos"] for line in output.read_text().splitlines()]
+
+
+def test_allennlp_predict_scores_in_the_archive_precision(amp_archive, few_reviews, tmp_path):
+    from textflix_lib.predictors.base import predictor_from_path
+
+    texts = [{"text": r.text} for r in few_reviews[:6]]
+    inputs = tmp_path / "six.jsonl"
+    inputs.write_text("".join(json.dumps(t) + "\n" for t in texts))
+    mixed = [o["probs"]["pos"] for o in predictor_from_path(amp_archive, "sentiment").predict_batch_json(texts)]
+    full = [o["probs"]["pos"] for o in predictor_from_path(
+        amp_archive, "sentiment", predictor_args={"mixed_precision": False}).predict_batch_json(texts)]
+    assert mixed != full
+
+    assert allennlp_predict(amp_archive, inputs, tmp_path / "default.jsonl") == pytest.approx(mixed, abs=1e-6)
+    told = allennlp_predict(amp_archive, inputs, tmp_path / "float32.jsonl",
+                            "--predictor-args", '{"mixed_precision": false}')
+    assert told == pytest.approx(full, abs=1e-6)
+
+
+def test_predictors_that_are_not_textflix_get_their_arguments_unchanged(amp_archive):
+    from allennlp.models.archival import load_archive
+    from allennlp.predictors.text_classifier import TextClassifierPredictor
+
+    from textflix_lib.predictors.base import predictor_from_archive
+
+    predictor = predictor_from_archive(load_archive(amp_archive), "text_classifier")
+    assert type(predictor) is TextClassifierPredictor
 
 
 def test_the_site_explains_an_amp_archive_in_mixed_precision(amp_archive):

@@ -20,6 +20,7 @@ from allennlp.common.checks import ConfigurationError
 from tqdm import tqdm
 
 from textflix_lib.data.results_cache import ResultsCache
+from textflix_lib.precision import autocast_dtype
 from textflix_lib.tokenizers.head_tail import HeadTailTokenizer
 
 logger = logging.getLogger(__name__)
@@ -51,10 +52,12 @@ def teacher_log_odds(
 ) -> np.ndarray:
     """log p(positive_label) - log p(other) of `archive`'s model for every text (with
     `mixed_precision`, scored under `textflix_lib.precision.inference_autocast`: bfloat16 on a
-    CPU; those scores have a cache of their own, `<sha1>.mixed.jsonl`)."""
+    CPU with bfloat16 units; those scores have a cache of their own, `<sha1>.mixed.jsonl`, used
+    only where mixed precision computes in a reduced precision)."""
     if not os.path.isfile(archive):
         raise ConfigurationError(f"teacher archive {archive!r} does not exist (expected a model.tar.gz)")
-    suffix = ".mixed.jsonl" if mixed_precision else ".jsonl"
+    device = torch.device("cpu") if cuda_device < 0 else torch.device("cuda", cuda_device)
+    suffix = ".mixed.jsonl" if autocast_dtype(device, mixed_precision) is not None else ".jsonl"
     cache_path = Path(cache_dir or DEFAULT_CACHE_DIR) / f"{file_sha1(archive)}{suffix}"
     keys = [text_sha1(text) for text in texts]
     with ResultsCache(cache_path, key=lambda record: record["text_sha1"]) as cache:

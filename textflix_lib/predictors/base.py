@@ -59,17 +59,29 @@ def with_passthrough(inputs: JsonDict, output: Dict[str, Any]) -> Dict[str, Any]
     return {**extra, **output}
 
 
+def predictor_from_archive(archive, predictor_name: Optional[str] = None, dataset_reader_to_load: str = "validation",
+                           predictor_args: Optional[Mapping[str, Any]] = None) -> Predictor:
+    """`Predictor.from_archive`, with textflix's predictors scoring in the precision the archive
+    was trained in: without `mixed_precision` in `predictor_args`, a `ReviewPredictor` (the
+    `sentiment`, `sentence_lime` and `word_lime` predictors) of an archive trained with
+    ``trainer.use_amp`` scores in mixed precision (bfloat16 on a CPU), of any other archive in
+    float32. Other predictors get `predictor_args` as they are. `allennlp predict` builds its
+    predictor through this (`textflix_compat`)."""
+    args = dict(predictor_args or {})
+    if predictor_name is not None and issubclass(Predictor.by_name(predictor_name), ReviewPredictor):
+        args.setdefault("mixed_precision", trained_in_mixed_precision(archive.config.as_dict(quiet=True)))
+    return Predictor.from_archive(archive, predictor_name, dataset_reader_to_load=dataset_reader_to_load,
+                                  extra_args=args)
+
+
 def predictor_from_path(archive_path: str, predictor_name: str, cuda_device: int = -1,
                         predictor_args: Optional[Mapping[str, Any]] = None) -> Predictor:
-    """`Predictor.from_path` for textflix's predictors, scoring in the precision the archive was
-    trained in: without `mixed_precision` in `predictor_args`, an archive trained with
-    ``trainer.use_amp`` scores in mixed precision (bfloat16 on a CPU), any other in float32."""
+    """`Predictor.from_path` through `predictor_from_archive`: textflix's predictors score in
+    the precision the archive was trained in unless `predictor_args` name `mixed_precision`."""
     from allennlp.models.archival import load_archive
 
-    archive = load_archive(archive_path, cuda_device=cuda_device)
-    args = dict(predictor_args or {})
-    args.setdefault("mixed_precision", trained_in_mixed_precision(archive.config.as_dict(quiet=True)))
-    return Predictor.from_archive(archive, predictor_name, extra_args=args)
+    return predictor_from_archive(load_archive(archive_path, cuda_device=cuda_device), predictor_name,
+                                  predictor_args=predictor_args)
 
 
 class ReviewPredictor(Predictor):
