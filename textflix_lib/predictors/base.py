@@ -68,6 +68,9 @@ def predictor_from_archive(archive, predictor_name: Optional[str] = None, datase
     float32. Other predictors get `predictor_args` as they are. `allennlp predict` builds its
     predictor through this (`textflix_compat`)."""
     args = dict(predictor_args or {})
+    if not predictor_name:  # the model's default predictor, as `Predictor.from_archive` picks it
+        model_class, _ = Model.resolve_class_name(archive.config.get("model").get("type"))
+        predictor_name = model_class.default_predictor
     if predictor_name is not None and issubclass(Predictor.by_name(predictor_name), ReviewPredictor):
         args.setdefault("mixed_precision", trained_in_mixed_precision(archive.config.as_dict(quiet=True)))
     return Predictor.from_archive(archive, predictor_name, dataset_reader_to_load=dataset_reader_to_load,
