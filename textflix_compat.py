@@ -38,6 +38,7 @@ load. Each fix is for one measured breakage (``shared/brief/environment.md``):
 
 Set ``TEXTFLIX_NO_COMPAT=1`` to switch all of this off.
 """
+import functools
 import importlib.abc
 import importlib.machinery
 import os
@@ -304,6 +305,7 @@ CPU_AMP_SETTINGS = {"auto": "auto", "bfloat16": "bfloat16", "bf16": "bfloat16", 
 _warned_emulated_bfloat16 = False
 
 
+@functools.lru_cache(maxsize=None)
 def cpu_has_bfloat16() -> bool:
     """Whether this CPU computes in bfloat16 natively (oneDNN's check: AVX512-BF16 or AMX)."""
     import torch

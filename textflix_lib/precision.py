@@ -4,8 +4,9 @@ On a CPU it is ``torch.autocast("cpu", dtype=torch.bfloat16)`` where the CPU has
 units (Intel AMX, AVX512-BF16): a MiniLM forward pass runs about 3 times faster than in float32
 (`experiments/cpu_precision_bench.py`, docs/models.md). Without them torch emulates bfloat16,
 about 7 times slower than float32 on a 2-core AMD EPYC, so mixed precision there computes in
-float32 (``TEXTFLIX_CPU_AMP=bfloat16`` forces it; `textflix_compat.cpu_amp_dtype`). On a GPU it is the dtype the trainer's mixed precision uses
-(`textflix_compat.amp_dtype`: bfloat16 from compute capability 8.0, else float16). Training in
+float32 (``TEXTFLIX_CPU_AMP=bfloat16`` forces it; `textflix_compat.cpu_amp_dtype`). On a GPU
+it is the dtype the trainer's mixed precision uses (`textflix_compat.amp_dtype`: bfloat16 from
+compute capability 8.0, else float16). Training in
 mixed precision on a CPU is AllenNLP's ``trainer.use_amp`` (the compat layer allows it there).
 """
 import contextlib
