@@ -16,7 +16,8 @@
 prediction weights w in W_GRID (w = 0: the student alone). `report` reads `dapt{size}_test.jsonl`
 and writes `dapt_curve.md` beside them and `docs/img/few_labels_curve.png`/`.svg`, beside
 all-mpnet-base-v2 fine-tuned by configs/mpnet.jsonnet (cpu_teacher/mpnet{size}.jsonl, from
-experiments/mpnet_runs.sh: one config for every size, nothing selected), the cpu profile's
+experiments/mpnet_runs.sh: one config for every size, nothing selected; a seed with no bfloat16
+run is taken from mpnet{size}_fp32.jsonl, its run on a CPU without bfloat16 units), the cpu profile's
 MiniLM and self-trained NB-SVM (experiments/results/textflix_cpu/summary.csv) and Textflix's
 BERT-large.
 """
@@ -90,12 +91,25 @@ def _cpu_curves():
 
 
 def _mpnet_curve():
-    """size -> test accuracies of configs/mpnet.jsonnet's runs (experiments/mpnet_runs.sh)."""
+    """size -> [(seed, test accuracy, precision)] of configs/mpnet.jsonnet's runs (experiments/mpnet_runs.sh).
+
+    The runs in bfloat16 (mpnet{size}.jsonl: a CPU with bfloat16 units) first; a seed with no
+    bfloat16 run is taken from mpnet{size}_fp32.jsonl (the same config on a CPU without them, where
+    mixed precision falls back to float32: at 500 labels, seed 0, test 0.9243 against 0.9241 in
+    bfloat16). One run a seed, so the mean is over distinct seeds.
+    """
     curve = {}
     for size in SIZES:
-        path = os.path.join(RESULTS, "cpu_teacher", f"mpnet{size}.jsonl")
-        if os.path.exists(path):
-            curve[size] = [r["test"]["accuracy"] for r in map(json.loads, open(path, encoding="utf-8"))]
+        runs = {}
+        for suffix, precision in (("", "bf16"), ("_fp32", "fp32")):
+            path = os.path.join(RESULTS, "cpu_teacher", f"mpnet{size}{suffix}.jsonl")
+            if not os.path.exists(path):
+                continue
+            with open(path, encoding="utf-8") as handle:
+                for record in map(json.loads, handle):
+                    runs.setdefault(record["seed"], (record["seed"], record["test"]["accuracy"], precision))
+        if runs:
+            curve[size] = [runs[seed] for seed in sorted(runs)]
     return curve
 
 
@@ -118,7 +132,7 @@ def report():
     cpu = _cpu_curves()
     mpnet = _mpnet_curve()
     lines = ["| labels | teacher weight, w (validation) | **pair: student + adapted-MiniLM teacher** | student alone | "
-             "teacher alone (adapted MiniLM) | **all-mpnet-base-v2 fine-tuned (bfloat16)** | MiniLM, cpu profile | "
+             "teacher alone (adapted MiniLM) | **all-mpnet-base-v2 fine-tuned** (bfloat16; fp32: float32) | MiniLM, cpu profile | "
              "self-trained NB-SVM, cpu profile | Textflix BERT-large |",
              "|---|---|---|---|---|---|---|---|---|"]
     for size, r in rows.items():
@@ -136,12 +150,23 @@ def report():
     _figure(rows, cpu, mpnet, TEXTFLIX_CURVES["Textflix BERT-large (GPU)"])
 
 
-def _runs(values):
-    if not values:
+def _runs(runs):
+    """The table cell of one size's mpnet runs: the mean ± sd and each run, float32 ones marked."""
+    if not runs:
         return "-"
-    if len(values) == 1:
-        return "%.3f (1 run)" % values[0]
-    return "**%.3f ± %.3f** (%s)" % (*_mean_sd(values), ", ".join("%.3f" % v for v in values))
+    cells = ", ".join("%.3f" % acc + (" (fp32)" if precision == "fp32" else "") for _, acc, precision in runs)
+    if len(runs) == 1:
+        return cells + " (1 run)"
+    return "**%.3f ± %.3f** (%s)" % (*_mean_sd([acc for _, acc, _ in runs]), cells)
+
+
+def _legend_note(size, runs):
+    """'; 1,000: 2 runs, 1 in float32' where a size has fewer than 3 runs or some in float32."""
+    notes = [f"{len(runs)} run{'s' if len(runs) > 1 else ''}"] if len(runs) < 3 else []
+    fp32 = sum(precision == "fp32" for _, _, precision in runs)
+    if fp32:
+        notes.append(f"{fp32} in float32")
+    return f"; {size:,}: " + ", ".join(notes) if notes else ""
 
 
 def _figure(rows, cpu, mpnet, bert_large):
@@ -159,10 +184,11 @@ def _figure(rows, cpu, mpnet, bert_large):
         ax.errorbar(sizes, means, yerr=sds, fmt=style, capsize=3, label=label, linewidth=2 if key == "pair" else 1)
     if mpnet:
         points = sorted(mpnet.items())
-        ax.errorbar([s for s, _ in points], [_mean_sd(v)[0] for _, v in points], yerr=[_mean_sd(v)[1] for _, v in points],
+        accuracies = [[acc for _, acc, _ in runs] for _, runs in points]
+        ax.errorbar([s for s, _ in points], [_mean_sd(v)[0] for v in accuracies], yerr=[_mean_sd(v)[1] for v in accuracies],
                     fmt="D-", capsize=3, linewidth=2, color="tab:purple",
-                    label="all-mpnet-base-v2 fine-tuned on the labels alone (bfloat16, CPU)"
-                    + "".join(f"; {s:,}: {len(v)} run{'s' if len(v) > 1 else ''}" for s, v in points if len(v) < 3))
+                    label="all-mpnet-base-v2 fine-tuned on the labels alone (CPU)"
+                    + "".join(_legend_note(size, runs) for size, runs in points))
     for name, label, colour in (("minilm", "MiniLM fine-tuned, cpu profile", "tab:brown"),
                                 ("self_training", "self-trained NB-SVM, cpu profile", "tab:gray")):
         points = sorted(cpu.get(name, {}).items())
@@ -174,7 +200,7 @@ def _figure(rows, cpu, mpnet, bert_large):
     ax.set_xscale("log")
     ax.set_xticks(list(SIZES), [str(s) for s in SIZES])
     ax.set_xlabel("labelled training reviews")
-    ax.set_ylabel("test accuracy (mean ± sd over 3 seeds)")
+    ax.set_ylabel("test accuracy (mean ± sd over 3 seeds, unless the legend says)")
     ax.set_title("Few labels on 2 CPU cores (IMDB test split)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)
