@@ -8,7 +8,8 @@
 # (records of seeds run on another checkout are kept).
 # The runs are named by the precision mixed precision computes in on this CPU: bf16 where it has
 # bfloat16 units, else fp32 (textflix_compat.cpu_amp_dtype: TEXTFLIX_CPU_AMP), whose records go
-# to mpnet${SIZE}_fp32.jsonl instead.
+# to mpnet${SIZE}_fp32.jsonl instead (experiments/teacher_curve.py report takes a seed's float32
+# run where it has no bfloat16 one, marked fp32).
 # Needs `make mpnet` first.
 #     bash experiments/mpnet_runs.sh 0 1 2
 #     SIZE=100 bash experiments/mpnet_runs.sh 0 1 2
