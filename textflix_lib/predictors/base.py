@@ -65,8 +65,9 @@ def predictor_from_archive(archive, predictor_name: Optional[str] = None, datase
     was trained in: without `mixed_precision` in `predictor_args`, a `ReviewPredictor` (the
     `sentiment`, `sentence_lime` and `word_lime` predictors) of an archive trained with
     ``trainer.use_amp`` scores in mixed precision (bfloat16 on a CPU with bfloat16 units,
-    `textflix_lib.precision.autocast_dtype`), of any other archive in float32. Other predictors get `predictor_args` as they are. `allennlp predict` builds its
-    predictor through this (`textflix_compat`)."""
+    `textflix_lib.precision.autocast_dtype`), of any other archive in float32. Other predictors
+    get `predictor_args` as they are. `allennlp predict` builds its predictor through this
+    (`textflix_compat`)."""
     args = dict(predictor_args or {})
     if not predictor_name:  # the model's default predictor, as `Predictor.from_archive` picks it
         model_class, _ = Model.resolve_class_name(archive.config.get("model").get("type"))
