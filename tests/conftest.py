@@ -14,7 +14,7 @@ import pytest
 
 os.environ["TEXTFLIX_CPU_AMP"] = "bfloat16"
 
-from helpers import make_tiny_bert, train_config
+from helpers import make_tiny_bert, tiny_mpnet_config, train_config
 from textflix_lib.data.imdb import balanced_sample, embedded_split
 
 
@@ -67,3 +67,19 @@ def second_archive(tmp_path_factory):
 def tiny_bert(tmp_path_factory):
     """The 3-layer tiny BERT (a local directory; no download)."""
     return make_tiny_bert(tmp_path_factory.mktemp("tiny_bert"), 3)
+
+
+@pytest.fixture(scope="session")
+def amp_archive(tmp_path_factory, tiny_bert, reviews_jsonl):
+    """The tiny BERT trained one epoch through configs/mpnet.jsonnet: an archive trained in
+    mixed precision (``trainer.use_amp`` on a CPU)."""
+    from allennlp.commands.train import train_model_from_file
+
+    import textflix_lib  # noqa: F401
+
+    root = tmp_path_factory.mktemp("amp_archive")
+    config = tiny_mpnet_config(tiny_bert, reviews_jsonl, num_epochs=1)
+    assert config["trainer"]["use_amp"] is True
+    (root / "config.json").write_text(json.dumps(config))
+    train_model_from_file(str(root / "config.json"), str(root / "run"), force=True)
+    return str(root / "run" / "model.tar.gz")

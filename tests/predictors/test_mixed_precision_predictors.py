@@ -13,22 +13,6 @@ import numpy
 import pytest
 import torch
 
-from helpers import tiny_mpnet_config
-
-
-@pytest.fixture(scope="module")
-def amp_archive(tmp_path_factory, tiny_bert, reviews_jsonl):
-    from allennlp.commands.train import train_model_from_file
-
-    import textflix_lib  # noqa: F401
-
-    root = tmp_path_factory.mktemp("amp_archive")
-    config = tiny_mpnet_config(tiny_bert, reviews_jsonl, num_epochs=1)
-    assert config["trainer"]["use_amp"] is True
-    (root / "config.json").write_text(json.dumps(config))
-    train_model_from_file(str(root / "config.json"), str(root / "run"), force=True)
-    return str(root / "run" / "model.tar.gz")
-
 
 def linear_dtypes(predictor):
     """The dtypes the model's linear layers compute in, collected while the predictor runs."""

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from textflix_lib.site.precompute import SiteModel, cache_path, precompute, texts_by_digest
+from textflix_lib.site.precompute import (SiteModel, archive_config, cache_path, explained_precision, precompute,
+                                          texts_by_digest)
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,47 @@ def test_a_torn_last_line_is_dropped_and_redone(nbsvm_archive, texts, tmp_path):
     lines = _lines(path)
     assert len(lines) == 3 and {r["digest"] for r in lines} == set(some)
     assert all(results["nbsvm"][d] is not None for d in some)
+
+
+def test_results_in_one_precision_are_not_reused_for_another(amp_archive, nbsvm_archive, texts, tmp_path,
+                                                            monkeypatch):
+    from textflix_lib.predictors.base import predictor_from_path
+
+    mixed, plain = SiteModel("mpnet", amp_archive), SiteModel("nbsvm", str(nbsvm_archive))
+    assert mixed.trained_in_mixed_precision() and not plain.trained_in_mixed_precision()
+    some = dict(list(texts.items())[:2])
+    monkeypatch.setenv("TEXTFLIX_CPU_AMP", "bfloat16")  # a CPU with bfloat16 units
+    assert explained_precision(mixed, {}) == "bfloat16"
+    assert explained_precision(mixed, {"mixed_precision": False}) == "float32"
+    assert explained_precision(plain, {}) == "float32"
+    precompute([mixed, plain], some, str(tmp_path), progress=False)
+    in_bfloat16, plain_path = cache_path(str(tmp_path), mixed, {}), cache_path(str(tmp_path), plain, {})
+
+    monkeypatch.setenv("TEXTFLIX_CPU_AMP", "float32")  # one without: the same archive computes in float32
+    assert explained_precision(mixed, {}) == "float32"
+    in_float32 = cache_path(str(tmp_path), mixed, {})
+    assert in_float32 != in_bfloat16 and cache_path(str(tmp_path), plain, {}) == plain_path
+    results = precompute([mixed], some, str(tmp_path), progress=False)["mpnet"]
+    assert len(_lines(in_float32)) == len(some) and len(_lines(in_bfloat16)) == len(some)
+    predictor = predictor_from_path(amp_archive, "sentence_lime")
+    assert predictor.mixed_precision is True  # asked for, but computes in float32 here
+    for digest, text in some.items():
+        assert results[digest]["probs"] == pytest.approx(predictor.predict(text)["probs"], abs=1e-4)
+
+
+def test_archive_config_names_what_is_not_an_archive(nbsvm_archive, tmp_path):
+    assert archive_config(str(nbsvm_archive))["model"]["type"] == "nbsvm"
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not an archive")
+    with pytest.raises(ValueError, match="notes.txt: not a readable AllenNLP model archive"):
+        archive_config(str(notes))
+    empty = tmp_path / "empty.tar.gz"
+    import tarfile
+
+    with tarfile.open(empty, "w:gz"):
+        pass
+    with pytest.raises(ValueError, match="empty.tar.gz: no config.json"):
+        archive_config(str(empty))
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ import numpy as np
 from textflix_lib.data import formats
 from textflix_lib.data.errors import DataFormatError
 from textflix_lib.data.imdb import SPLIT_NAMES, Review, balanced_sample, content_hash, embedded_split
-from textflix_lib.site.precompute import SiteModel, precompute
+from textflix_lib.site.precompute import SiteModel, archive_config, precompute
 from textflix_lib.site.writer import write_site
 
 logger = logging.getLogger(__name__)
@@ -171,17 +171,16 @@ def _prediction(result: Mapping[str, Any]) -> Dict[str, Any]:
 def describe_archive(archive: str) -> str:
     """A line about a trained archive for the site: its model type, encoder and training size."""
     import json
-    import tarfile
 
     try:
-        with tarfile.open(archive) as tar:
-            config = json.load(tar.extractfile("config.json"))  # type: ignore[arg-type]
-    except (OSError, KeyError, tarfile.TarError, ValueError, TypeError):
+        config = archive_config(archive)
+    except ValueError:
         return Path(archive).name
     model = config.get("model", {})
     parts = [str(model.get("type", "model"))]
     embedder = json.dumps(model.get("text_field_embedder", {}))
-    for marker, name in (("minilm", "MiniLM"), ("glove", "GloVe"), ("bert-large", "BERT-large"), ("bert-base", "BERT-base")):
+    for marker, name in (("minilm", "MiniLM"), ("mpnet", "MPNet"), ("glove", "GloVe"), ("bert-large", "BERT-large"),
+                         ("bert-base", "BERT-base")):
         if marker in embedder.lower():
             parts.append(name)
             break

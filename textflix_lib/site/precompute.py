@@ -2,9 +2,10 @@
 sentence-LIME weight of every sentence toward the positive label, computed by the
 `sentence_lime` predictor's machinery and cached per (archive, review).
 
-- **Cache**: one `ResultsCache` (JSON lines) per archive and explanation settings (and
-  textflix version), keyed by a
-  digest of the review text; a result is written the moment it is done, so an interrupted
+- **Cache**: one `ResultsCache` (JSON lines) per archive, explanation settings, the precision
+  the model computes in on this machine (float32, or bfloat16/float16 for an archive trained in
+  mixed precision: `explained_precision`) and textflix version, keyed by a digest of the review
+  text; a result is written the moment it is done, so an interrupted
   build loses nothing it finished, and a rerun, or a build with one more model, computes only
   what is missing. An archive is known by a digest of its bytes: retrain into the same path and
   the old results are not reused.
@@ -19,6 +20,7 @@ stays light.
 import hashlib
 import json
 import logging
+import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -52,13 +54,54 @@ class SiteModel:
                 digest.update(block)
         return digest.hexdigest()[:16]
 
+    def trained_in_mixed_precision(self) -> bool:
+        """The archive's ``trainer.use_amp`` (`archive_config`)."""
+        from textflix_lib.precision import trained_in_mixed_precision
 
-def cache_path(cache_dir: str, model: SiteModel, predictor_args: Mapping[str, Any]) -> Path:
+        return trained_in_mixed_precision(archive_config(self.archive))
+
+
+def archive_config(archive: str) -> Dict[str, Any]:
+    """The training config (`config.json`) of an AllenNLP model archive, read without loading
+    the model (it is the archive's first member, so the weights are not decompressed)."""
+    try:
+        with tarfile.open(archive, "r:*") as tar:
+            for member in tar:
+                if member.name.removeprefix("./") == "config.json":
+                    handle = tar.extractfile(member)
+                    if handle is not None:
+                        config = json.load(handle)
+                        if isinstance(config, dict):
+                            return config
+                    break
+    except (OSError, tarfile.TarError, ValueError) as error:
+        raise ValueError(f"{archive}: not a readable AllenNLP model archive ({error})") from error
+    raise ValueError(f"{archive}: no config.json object in the archive; expected an AllenNLP model archive")
+
+
+def explained_precision(model: SiteModel, predictor_args: Mapping[str, Any], cuda_device: int = -1) -> str:
+    """What `Explainer` computes `model`'s results in on this machine: ``"float32"``, or the
+    mixed-precision dtype (`textflix_lib.precision.autocast_dtype`: ``"bfloat16"`` on a CPU with
+    bfloat16 units, ...) where `predictor_args` ask for ``mixed_precision`` or, without it, the
+    archive was trained in it. Results in one precision are not reused for another. (Ray
+    workers on other machines are assumed to compute as this one does.)"""
+    from textflix_lib.precision import autocast_dtype
+
+    enabled = predictor_args.get("mixed_precision")
+    if enabled is None:
+        enabled = model.trained_in_mixed_precision()
+    dtype = autocast_dtype("cuda" if cuda_device >= 0 else "cpu", bool(enabled))
+    return "float32" if dtype is None else str(dtype).replace("torch.", "")
+
+
+def cache_path(cache_dir: str, model: SiteModel, predictor_args: Mapping[str, Any], cuda_device: int = -1) -> Path:
     """Where `model`'s results live: one file per archive (by content, so renaming a model on
-    the site reuses them) and explanation settings, including the version of the code that
-    explains (a new sentence splitter in a new release gives new results)."""
-    settings = json.dumps({"args": dict(predictor_args), "textflix": __version__, "format": CACHE_FORMAT},
-                          sort_keys=True)
+    the site reuses them) and explanation settings, including the precision the model computes
+    in on this machine (`explained_precision`) and the version of the code that explains (a new
+    sentence splitter in a new release gives new results)."""
+    precision = explained_precision(model, predictor_args, cuda_device)
+    settings = json.dumps({"args": dict(predictor_args), "precision": precision, "textflix": __version__,
+                           "format": CACHE_FORMAT}, sort_keys=True)
     digest = hashlib.sha1(settings.encode()).hexdigest()[:8]
     return Path(cache_dir) / f"{model.fingerprint()}-{digest}.jsonl"
 
@@ -147,7 +190,8 @@ def precompute(
     """Every model's result for every text (``{digest: text}``), as ``{model name: {digest:
     result}}``, computing only what the caches in `cache_dir` lack."""
     predictor_args = dict(predictor_args or {})
-    caches = {m.name: ResultsCache(cache_path(cache_dir, m, predictor_args), _digest_key) for m in models}
+    caches = {m.name: ResultsCache(cache_path(cache_dir, m, predictor_args, cuda_device), _digest_key)
+              for m in models}
     try:
         todo: List[Tuple[SiteModel, List[Tuple[str, str]]]] = []
         for model in models:
